@@ -1,0 +1,207 @@
+//! A repository card (`README.md`) as the Hub reads it: front matter, metadata, body.
+//!
+//! Reading never fails: a card that cannot be read is a card with a problem, and the problem is
+//! reported as a finding by [`crate::hub`]. Text is decoded as Node's `readFileSync(f, 'utf8')`
+//! does (invalid bytes become U+FFFD, a BOM is kept and counts as whitespace before the opener).
+
+pub mod front_matter;
+pub mod yaml;
+
+pub use front_matter::FrontMatter;
+pub use yaml::{Node, Pos, Value};
+
+/// The tag that marks content not suitable for all audiences (HUB-SPEC 5).
+pub const NFAA_TAG: &str = "not-for-all-audiences";
+
+/// What the YAML block held.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Metadata {
+    /// No front-matter block was found.
+    Missing,
+    /// The block did not parse.
+    Invalid(yaml::Error),
+    /// The block parsed; `None` is an empty document (js-yaml's `undefined`).
+    Parsed(Option<Node>),
+}
+
+/// A card read from bytes.
+#[derive(Debug, Clone)]
+pub struct Card {
+    /// The text, decoded as UTF-8 with invalid bytes replaced.
+    pub text: String,
+    /// Whether the bytes were valid UTF-8.
+    pub utf8: bool,
+    /// Where the front matter sits, if found.
+    pub front_matter: Option<FrontMatter>,
+    /// What the front matter held.
+    pub metadata: Metadata,
+}
+
+impl Card {
+    /// Reads a card from its bytes.
+    pub fn read(bytes: &[u8]) -> Card {
+        let (text, utf8) = match std::str::from_utf8(bytes) {
+            Ok(s) => (s.to_owned(), true),
+            Err(_) => (String::from_utf8_lossy(bytes).into_owned(), false),
+        };
+        let front_matter = front_matter::find(&text);
+        let metadata = match &front_matter {
+            None => Metadata::Missing,
+            Some(fm) => match yaml::read(&text[fm.yaml.clone()]) {
+                Ok(doc) => Metadata::Parsed(doc),
+                Err(e) => Metadata::Invalid(e),
+            },
+        };
+        Card { text, utf8, front_matter, metadata }
+    }
+
+    /// The YAML text of the front matter, if found.
+    pub fn yaml_text(&self) -> Option<&str> {
+        self.front_matter.as_ref().map(|fm| &self.text[fm.yaml.clone()])
+    }
+
+    /// The body: everything after the front matter (the whole text when there is none).
+    pub fn body(&self) -> &str {
+        match &self.front_matter {
+            Some(fm) => &self.text[fm.body_start..],
+            None => &self.text,
+        }
+    }
+
+    /// The metadata mapping, when the block parsed into one.
+    pub fn mapping(&self) -> Option<&Node> {
+        match &self.metadata {
+            Metadata::Parsed(Some(node)) if matches!(node.value, Value::Map(_)) => Some(node),
+            _ => None,
+        }
+    }
+
+    /// The value under a top-level key.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.mapping().and_then(|m| m.get(key))
+    }
+
+    /// The card line (1-based) of a position inside the YAML block.
+    pub fn line_of(&self, pos: Pos) -> Option<usize> {
+        let fm = self.front_matter.as_ref()?;
+        Some(fm.first_line + pos.line.saturating_sub(1))
+    }
+
+    /// The text of a card line (1-based), without its line break.
+    pub fn line_text(&self, line: usize) -> Option<&str> {
+        self.text
+            .split('\n')
+            .nth(line.checked_sub(1)?)
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    }
+
+    /// The string items of `tags` (non-strings are a Hub finding, not a tag).
+    pub fn tags(&self) -> Vec<&str> {
+        match self.get("tags").map(|n| &n.value) {
+            Some(Value::Seq(items)) => items.iter().filter_map(Node::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether `tags` holds `tag` (exact, case-sensitive; CONTRACT.md).
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags().contains(&tag)
+    }
+
+    /// The declared licence ids: `license` as a string, or the strings of a list.
+    pub fn licenses(&self) -> Vec<(&str, &Node)> {
+        match self.get("license") {
+            Some(n @ Node { value: Value::String(s), .. }) => vec![(s.as_str(), n)],
+            Some(Node { value: Value::Seq(items), .. }) => {
+                items.iter().filter_map(|n| n.as_str().map(|s| (s, n))).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the card declares gating: `gated` is `auto`, `manual` or `true`, or it carries
+    /// `extra_gated_prompt` or `extra_gated_fields`; `gated: false` declares none (CONTRACT.md).
+    pub fn declares_gating(&self) -> bool {
+        match self.get("gated").map(|n| &n.value) {
+            Some(Value::Bool(false)) => return false,
+            Some(Value::Bool(true)) => return true,
+            Some(Value::String(s)) if s == "auto" || s == "manual" => return true,
+            _ => {}
+        }
+        ["extra_gated_prompt", "extra_gated_fields"]
+            .iter()
+            .any(|k| self.get(k).is_some_and(|n| n.value != Value::Null))
+    }
+
+    /// The headings of the body (ATX `#` headings and setext underlined ones), trimmed.
+    pub fn headings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut previous: Option<&str> = None;
+        let mut in_fence = false;
+        for raw in self.body().lines() {
+            let line = raw.trim_end_matches('\r');
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+                in_fence = !in_fence;
+                previous = None;
+                continue;
+            }
+            if in_fence {
+                continue;
+            }
+            let hashes = trimmed.bytes().take_while(|b| *b == b'#').count();
+            if (1..=6).contains(&hashes)
+                && line.len() - trimmed.len() < 4
+                && trimmed[hashes..].chars().next().is_none_or(char::is_whitespace)
+            {
+                let text = trimmed[hashes..].trim().trim_end_matches('#').trim();
+                out.push(text.to_owned());
+            } else if let Some(prev) = previous {
+                let t = trimmed.trim_end();
+                if !t.is_empty() && (t.bytes().all(|b| b == b'=') || t.bytes().all(|b| b == b'-')) {
+                    out.push(prev.trim().to_owned());
+                }
+            }
+            previous = (!trimmed.is_empty()).then_some(line);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_metadata_tags_and_lines() {
+        let card = Card::read(b"\n---\nlicense: mit\ntags:\n- a\n- not-for-all-audiences\n---\n# T\n");
+        assert_eq!(card.licenses().len(), 1);
+        assert!(card.has_tag(NFAA_TAG));
+        let node = card.get("license").expect("license");
+        assert_eq!(card.line_of(node.pos), Some(3));
+        assert_eq!(card.line_text(3), Some("license: mit"));
+    }
+
+    #[test]
+    fn gating_declarations() {
+        assert!(Card::read(b"---\ngated: manual\n---\n").declares_gating());
+        assert!(Card::read(b"---\nextra_gated_prompt: hi\n---\n").declares_gating());
+        assert!(!Card::read(b"---\ngated: false\nextra_gated_prompt: hi\n---\n").declares_gating());
+        assert!(!Card::read(b"---\nlicense: mit\n---\n").declares_gating());
+    }
+
+    #[test]
+    fn headings_atx_and_setext_outside_fences() {
+        let card = Card::read(
+            b"---\na: 1\n---\n# Title\n## Bias, Risks, and Limitations ##\nOut-of-Scope Use\n---\n```\n# not\n```\n",
+        );
+        assert_eq!(card.headings(), ["Title", "Bias, Risks, and Limitations", "Out-of-Scope Use"]);
+    }
+
+    #[test]
+    fn non_utf8_is_read_lossily() {
+        let card = Card::read(b"---\nlicense: mit\n---\n\xff\xfe");
+        assert!(!card.utf8);
+        assert!(card.mapping().is_some());
+    }
+}

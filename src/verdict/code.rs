@@ -1,0 +1,220 @@
+//! The stable code of every finding hubgate can report, with its meaning and its fix.
+//!
+//! Codes are part of the contract (CONTRACT.md, JSON output): renaming one is a breaking change.
+//! `docs/diagnostics.md` is checked against this table by a test, so the two cannot drift.
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $meaning:literal, $fix:literal; )*) => {
+        /// A finding's stable kebab-case identifier.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The kebab-case name printed in messages and JSON.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// What the finding means, in one sentence.
+            pub fn meaning(self) -> &'static str {
+                match self { $(Code::$variant => $meaning,)* }
+            }
+
+            /// How a pusher fixes it, in one sentence.
+            pub fn fix(self) -> &'static str {
+                match self { $(Code::$variant => $fix,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// No front matter: the Hub's warning.
+    HubMetadataMissing = "hub-metadata-missing",
+        "README.md has no YAML front matter block (or it is empty or never closed); the Hub accepts the push with a warning.",
+        "Start README.md with a line `---`, the YAML metadata, and a closing line `---`.";
+    /// js-yaml could not read the block.
+    HubYamlInvalid = "hub-yaml-invalid",
+        "The front matter is not valid YAML as the Hub reads it (js-yaml 4, YAML 1.2): a syntax error, a duplicated key, an unknown tag such as !!python/tuple, or tabs in indentation.",
+        "Fix the YAML at the line and column given; quote values, remove the duplicate key or the Python tag.";
+    /// Bounded reading refused the block.
+    HubYamlTooComplex = "hub-yaml-too-complex",
+        "The front matter is too large, too deeply nested or expands too much through aliases to be checked safely.",
+        "Simplify the metadata: remove alias chains, deep nesting or very large generated blocks.";
+    /// The block is not a mapping.
+    HubMetadataInvalid = "hub-metadata-invalid",
+        "The front matter parsed, but is empty, a scalar or a list instead of a mapping of keys to values.",
+        "Write the metadata as `key: value` lines between the two `---` fences.";
+    /// `license` is not one of the Hub's identifiers.
+    HubLicenseInvalid = "hub-license-invalid",
+        "`license` is not one of the licence identifiers the Hub accepts (case-sensitive, lower case), as a string or a list.",
+        "Use an identifier from https://huggingface.co/docs/hub/repositories-licenses, or `other` with `license_name` and `license_link`.";
+    /// `tags` is not a list of strings.
+    HubTagsInvalid = "hub-tags-invalid",
+        "`tags` must be a list of strings.",
+        "Write `tags:` followed by `- tag` lines, each a string.";
+    /// `datasets` is not a string or list of strings.
+    HubDatasetsInvalid = "hub-datasets-invalid",
+        "`datasets` must be a dataset id or a list of dataset ids (strings).",
+        "Write dataset ids as strings, e.g. `datasets: [squad]`; remove empty (`null`) items.";
+    /// `widget` is not a list.
+    HubWidgetInvalid = "hub-widget-invalid",
+        "`widget` must be a list of examples.",
+        "Write `widget:` followed by `- text: ...` items.";
+    /// `model-index` does not have the documented structure.
+    HubModelIndexInvalid = "hub-model-index-invalid",
+        "`model-index` does not follow the documented structure (names, task/dataset/metric types as strings, required keys present).",
+        "Follow the model-index layout of https://huggingface.co/docs/hub/model-cards#evaluation-results.";
+    /// `base_model` is empty or not a model id.
+    HubBaseModelInvalid = "hub-base-model-invalid",
+        "`base_model` must be a non-empty Hub model id (or a list of them), not a name with spaces or a local path.",
+        "Use the id of the model on the Hub, e.g. `base_model: mistralai/Mistral-7B-v0.1`.";
+    /// `language` is not an ISO 639 code.
+    HubLanguageInvalid = "hub-language-invalid",
+        "`language` must be ISO 639-1, 639-2 or 639-3 codes (or `multilingual`, `code`), as a string or a list of strings.",
+        "Use codes such as `en`, `fr`, `zho`; quote `no` (Norwegian) only if a tool rewrote it as `false`.";
+    /// A dataset card uses `licenses` or `languages`.
+    HubDatasetLegacyKey = "hub-dataset-legacy-key",
+        "Dataset cards may not use the legacy plural keys `licenses` and `languages`.",
+        "Rename them to `license` and `language`.";
+    /// `task_categories` / `task_ids` are not lists.
+    HubDatasetTaskInvalid = "hub-dataset-task-invalid",
+        "`task_categories` and `task_ids` must be lists of strings.",
+        "Write them as lists, e.g. `task_categories: [text-classification]`.";
+    /// A Space colour is not one of the eight names.
+    HubSpaceColorInvalid = "hub-space-color-invalid",
+        "`colorFrom` and `colorTo` must be one of red, yellow, green, blue, indigo, purple, pink, gray.",
+        "Pick one of the eight colour names; hex colours are refused.";
+    /// A Space description is too long.
+    HubSpaceDescriptionTooLong = "hub-space-description-too-long",
+        "`short_description` may be at most 60 characters long.",
+        "Shorten `short_description` to 60 characters or fewer.";
+    /// A Space configuration key has the wrong type or value.
+    HubSpaceConfigInvalid = "hub-space-config-invalid",
+        "A Space configuration key (HUB-SPEC 3.3: sdk, python_version, app_port, ...) has a type or value the Hub's documentation does not allow; the Space may fail to start.",
+        "Check the key against https://huggingface.co/docs/hub/spaces-config-reference; quote versions such as `python_version: \"3.10\"`.";
+    /// A dataset `configs` entry is malformed.
+    HubDatasetConfigsInvalid = "hub-dataset-configs-invalid",
+        "A dataset's `configs` list does not follow the documented layout (each entry needs `config_name`; `data_files` is a path, a list of paths or a list of split/path pairs).",
+        "Follow https://huggingface.co/docs/hub/datasets-manual-configuration.";
+    /// README.md is a symlink, directory or submodule.
+    CardNotAFile = "card-not-a-file",
+        "README.md is a symbolic link, a directory or a submodule; a card must be a regular file.",
+        "Commit README.md as a regular file.";
+    /// README.md is too large to read.
+    CardTooLarge = "card-too-large",
+        "README.md is larger than hubgate reads (10 MiB, the Hub's limit for files outside LFS).",
+        "Shorten the card; keep large content in other files.";
+    /// README.md is not UTF-8.
+    CardNotUtf8 = "card-not-utf8",
+        "README.md is not valid UTF-8; it was read with invalid bytes replaced, as the Hub reads it.",
+        "Save README.md as UTF-8.";
+    /// Policy: no licence declared.
+    LicenseMissing = "license-missing",
+        "The policy requires a licence and the card declares none.",
+        "Add `license: <id>` to the front matter.";
+    /// Policy: licence not on the allow list.
+    LicenseNotAllowed = "license-not-allowed",
+        "The card's licence is not on the policy's allow list.",
+        "Use one of the allowed licences, or ask an administrator to allow this one.";
+    /// Policy: licence on the deny list.
+    LicenseDenied = "license-denied",
+        "The card's licence matches the policy's deny list.",
+        "Use another licence, or ask an administrator.";
+    /// Policy: `license: other` without its details.
+    LicenseOtherIncomplete = "license-other-incomplete",
+        "The card declares `license: other` without the keys the policy requires with it (by default `license_name` and `license_link`).",
+        "Add `license_name: <id>` and `license_link: LICENSE` (or a URL).";
+    /// Policy: gating required but not declared.
+    GatingRequired = "gating-required",
+        "The policy requires this card to be gated (always, for its tags, or for its licence) and it declares no gating.",
+        "Add `extra_gated_prompt:` (and `extra_gated_fields:` as needed), or `gated: manual`.";
+    /// Policy: gating forbidden but declared.
+    GatingForbidden = "gating-forbidden",
+        "The policy forbids gating for this repository and the card declares it.",
+        "Remove `gated` and the `extra_gated_*` keys, or set `gated: false`.";
+    /// Policy: a gated card lacks a required key.
+    GatingKeyMissing = "gating-key-missing",
+        "The card is gated but lacks a key the policy requires of gated cards.",
+        "Add the key named in the message, e.g. `extra_gated_prompt: ...`.";
+    /// Policy: an `extra_gated_fields` entry has an unknown type.
+    GatingFieldInvalid = "gating-field-invalid",
+        "An `extra_gated_fields` entry does not use one of the Hub's field types (text, checkbox, date_picker, country, ip_location, or select with options).",
+        "Use a Hub field type; a select needs `options:` as a list of strings or label/value pairs.";
+    /// Policy: the audience tag is required.
+    AudienceTagRequired = "audience-tag-required",
+        "The policy requires the `not-for-all-audiences` tag (or a configured synonym) on this repository's card.",
+        "Add `- not-for-all-audiences` under `tags:`.";
+    /// Policy: the audience tag was removed.
+    AudienceTagRemoved = "audience-tag-removed",
+        "The push removes the `not-for-all-audiences` tag (or a synonym) that the card carried before.",
+        "Keep the tag, or ask a moderator to review the removal.";
+    /// Policy: no card.
+    CardMissing = "card-missing",
+        "The policy requires a README.md with front matter and the pushed tree has none.",
+        "Add a README.md that starts with a YAML front matter block.";
+    /// Policy: a required section is missing.
+    CardSectionMissing = "card-section-missing",
+        "The card's body lacks a heading that the policy requires.",
+        "Add the heading named in the message (any level, e.g. `## Out-of-Scope Use`) with its text.";
+    /// Pushers may not write hubgate's own refs.
+    RefReserved = "ref-reserved",
+        "The push updates a ref under `refs/hubgate/`, which only hubgate itself may write.",
+        "Do not push to refs/hubgate/*.";
+}
+
+/// The diagnostics reference, one heading per code, as kept in `docs/diagnostics.md`.
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Diagnostics\n\nEvery finding hubgate reports carries one of these stable codes (in the `remote:` \
+         lines as `error[code]` or `warning[code]`, and in JSON as `code`). Codes starting with \
+         `hub-` are the Hub's own metadata checks and print in the Hub's framing; the others come \
+         from the administrator's policy. This file is generated from `src/verdict/code.rs`.\n",
+    );
+    for code in Code::ALL {
+        out.push_str(&format!(
+            "\n## `{}`\n\n{}\n\n**Fix:** {}\n",
+            code.as_str(),
+            code.meaning(),
+            code.fix()
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_documented() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "duplicate code {name}");
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit()),
+                "{name} is not kebab-case"
+            );
+            assert!(!code.meaning().is_empty() && !code.fix().is_empty());
+        }
+    }
+
+    /// `docs/diagnostics.md` is generated from this table; `HUBGATE_BLESS=1 cargo test` rewrites
+    /// it after a change, and this test fails until the file is in step.
+    #[test]
+    fn docs_diagnostics_is_generated_from_the_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md");
+        let want = markdown();
+        if std::env::var_os("HUBGATE_BLESS").is_some() {
+            std::fs::write(path, &want).expect("docs/ is writable in a checkout");
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(have == want, "docs/diagnostics.md is stale: run HUBGATE_BLESS=1 cargo test");
+    }
+}
