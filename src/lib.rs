@@ -1,3 +1,9 @@
 //! hubgate: a Hugging Face Hub-compatible gate for ML repositories on self-hosted git servers.
 pub mod card;
+pub mod cli;
+pub mod hook;
+pub mod hub;
+pub mod policy;
+pub mod repo;
+pub mod report;
 pub mod verdict;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `hubgate` binary: everything lives in the library; see `hubgate --help`.
+
+fn main() -> std::process::ExitCode {
+    hubgate::cli::run()
+}

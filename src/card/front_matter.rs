@@ -26,8 +26,8 @@ pub struct FrontMatter {
 pub fn is_js_whitespace(c: char) -> bool {
     matches!(
         c,
-        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}'
-            | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
     )
 }
 
@@ -49,7 +49,11 @@ pub fn find(text: &str) -> Option<FrontMatter> {
         let start = after_fence + len;
         if let Some((yaml_end, end)) = closing(text, start) {
             let first_line = 1 + line_breaks(&text[..start]);
-            return Some(FrontMatter { yaml: start..yaml_end, body_start: end, first_line });
+            return Some(FrontMatter {
+                yaml: start..yaml_end,
+                body_start: end,
+                first_line,
+            });
         }
     }
     None

@@ -52,7 +52,12 @@ impl Card {
                 Err(e) => Metadata::Invalid(e),
             },
         };
-        Card { text, utf8, front_matter, metadata }
+        Card {
+            text,
+            utf8,
+            front_matter,
+            metadata,
+        }
     }
 
     /// The YAML text of the front matter, if found.
@@ -111,10 +116,16 @@ impl Card {
     /// The declared licence ids: `license` as a string, or the strings of a list.
     pub fn licenses(&self) -> Vec<(&str, &Node)> {
         match self.get("license") {
-            Some(n @ Node { value: Value::String(s), .. }) => vec![(s.as_str(), n)],
-            Some(Node { value: Value::Seq(items), .. }) => {
-                items.iter().filter_map(|n| n.as_str().map(|s| (s, n))).collect()
-            }
+            Some(
+                n @ Node {
+                    value: Value::String(s),
+                    ..
+                },
+            ) => vec![(s.as_str(), n)],
+            Some(Node {
+                value: Value::Seq(items),
+                ..
+            }) => items.iter().filter_map(|n| n.as_str().map(|s| (s, n))).collect(),
             _ => Vec::new(),
         }
     }
@@ -195,7 +206,10 @@ mod tests {
         let card = Card::read(
             b"---\na: 1\n---\n# Title\n## Bias, Risks, and Limitations ##\nOut-of-Scope Use\n---\n```\n# not\n```\n",
         );
-        assert_eq!(card.headings(), ["Title", "Bias, Risks, and Limitations", "Out-of-Scope Use"]);
+        assert_eq!(
+            card.headings(),
+            ["Title", "Bias, Risks, and Limitations", "Out-of-Scope Use"]
+        );
     }
 
     #[test]

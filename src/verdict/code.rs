@@ -198,7 +198,8 @@ mod tests {
             let name = code.as_str();
             assert!(seen.insert(name), "duplicate code {name}");
             assert!(
-                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit()),
+                name.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit()),
                 "{name} is not kebab-case"
             );
             assert!(!code.meaning().is_empty() && !code.fix().is_empty());
@@ -215,6 +216,9 @@ mod tests {
             std::fs::write(path, &want).expect("docs/ is writable in a checkout");
         }
         let have = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(have == want, "docs/diagnostics.md is stale: run HUBGATE_BLESS=1 cargo test");
+        assert!(
+            have == want,
+            "docs/diagnostics.md is stale: run HUBGATE_BLESS=1 cargo test"
+        );
     }
 }

@@ -6,7 +6,7 @@
 
 mod code;
 
-pub use code::Code;
+pub use code::{Code, markdown};
 
 use serde::Serialize;
 

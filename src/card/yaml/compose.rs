@@ -5,7 +5,6 @@
 //! module adds what js-yaml does and no Rust crate does: its tag set and messages, merge keys,
 //! duplicate-key detection on JavaScript's string keys, and JavaScript's key conversion.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span, Tag};
@@ -66,11 +65,17 @@ enum Kind {
 }
 
 fn pos(span: &Span) -> Pos {
-    Pos { line: span.start.line(), col: span.start.col() + 1 }
+    Pos {
+        line: span.start.line(),
+        col: span.start.col() + 1,
+    }
 }
 
 fn end_pos(span: &Span) -> Pos {
-    Pos { line: span.end.line(), col: span.end.col() + 1 }
+    Pos {
+        line: span.end.line(),
+        col: span.end.col() + 1,
+    }
 }
 
 /// The tag as js-yaml prints it inside `!<...>`.
@@ -119,11 +124,19 @@ impl<'a> Composer<'a> {
         self.count(1, at)?;
         let (node, anchor, last) = match event {
             Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().ok_or_else(|| {
-                    Error::new(ErrorKind::Syntax, "unidentified alias", Some(at))
-                })?;
+                let node = self
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| Error::new(ErrorKind::Syntax, "unidentified alias", Some(at)))?;
                 self.count(size(&node), at)?;
-                return Ok((Node { value: node.value, pos: at }, span));
+                return Ok((
+                    Node {
+                        value: node.value,
+                        pos: at,
+                    },
+                    span,
+                ));
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let value = scalar(&text, style, tag.as_deref(), end_pos(&span))?;
@@ -148,7 +161,11 @@ impl<'a> Composer<'a> {
                 (Node { value, pos: at }, anchor, end)
             }
             _ => {
-                return Err(Error::new(ErrorKind::Syntax, "unexpected event in the YAML stream", Some(at)));
+                return Err(Error::new(
+                    ErrorKind::Syntax,
+                    "unexpected event in the YAML stream",
+                    Some(at),
+                ));
             }
         };
         if anchor != 0 {
@@ -169,7 +186,10 @@ impl<'a> Composer<'a> {
                 Event::MappingEnd => return Ok((entries, sp)),
                 ev if !ev.is_node() => continue,
                 Event::Scalar(text, ScalarStyle::Plain, _, tag) => {
-                    text == "<<" && tag.as_deref().is_none_or(|t| core_suffix(t).as_deref() == Some("merge"))
+                    text == "<<"
+                        && tag
+                            .as_deref()
+                            .is_none_or(|t| core_suffix(t).as_deref() == Some("merge"))
                 }
                 _ => false,
             };
@@ -214,7 +234,11 @@ impl<'a> Composer<'a> {
                 }
                 None => {
                     index.insert(key_text.clone(), entries.len());
-                    entries.push(Entry { key: key_text, key_pos, value });
+                    entries.push(Entry {
+                        key: key_text,
+                        key_pos,
+                        value,
+                    });
                 }
             }
         }
@@ -273,7 +297,7 @@ fn cannot_resolve(tag: &Tag, at: Pos) -> Error {
 }
 
 /// Resolves a scalar: implicit types for plain untagged scalars, the explicit tag otherwise.
-fn scalar(text: &Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>, end: Pos) -> Result<Value, Error> {
+fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>, end: Pos) -> Result<Value, Error> {
     let Some(tag) = tag else {
         return Ok(if style == ScalarStyle::Plain {
             resolve::plain(text)
@@ -295,7 +319,7 @@ fn scalar(text: &Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>, end: Pos) 
         "int" => resolve::int_value(text).map(Value::Number),
         "float" => resolve::float_value(text).map(Value::Number),
         "timestamp" => resolve::timestamp(text).map(Value::Timestamp),
-        "merge" => (text.as_ref() == "<<").then(|| Value::String(text.to_string())),
+        "merge" => (text == "<<").then(|| Value::String(text.to_string())),
         "binary" => base64(text).map(Value::Bytes),
         // js-yaml looks tags up per node kind: a collection tag on a scalar is "unknown".
         _ => return Err(unknown_tag(tag, end)),
@@ -329,7 +353,11 @@ fn collection(value: Value, kind: Kind, tag: Option<&Tag>, end: &Span) -> Result
                 Value::Map(e) => e.len() == 1 && seen.insert(e[0].key.clone()),
                 _ => false,
             });
-            if ok { Ok(Value::Seq(items)) } else { Err(cannot_resolve(tag, at)) }
+            if ok {
+                Ok(Value::Seq(items))
+            } else {
+                Err(cannot_resolve(tag, at))
+            }
         }
         ("pairs", Value::Seq(items)) => {
             let mut pairs = Vec::with_capacity(items.len());
@@ -337,8 +365,14 @@ fn collection(value: Value, kind: Kind, tag: Option<&Tag>, end: &Span) -> Result
                 match n.value {
                     Value::Map(mut e) if e.len() == 1 => {
                         let entry = e.remove(0);
-                        let key = Node { value: Value::String(entry.key), pos: entry.key_pos };
-                        pairs.push(Node { value: Value::Seq(vec![key, entry.value]), pos: n.pos });
+                        let key = Node {
+                            value: Value::String(entry.key),
+                            pos: entry.key_pos,
+                        };
+                        pairs.push(Node {
+                            value: Value::Seq(vec![key, entry.value]),
+                            pos: n.pos,
+                        });
                     }
                     _ => return Err(cannot_resolve(tag, at)),
                 }

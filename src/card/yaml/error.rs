@@ -32,13 +32,20 @@ pub struct Error {
 impl Error {
     /// An error with a reason and an optional position.
     pub fn new(kind: ErrorKind, reason: impl Into<String>, pos: Option<Pos>) -> Self {
-        Error { kind, reason: reason.into(), pos }
+        Error {
+            kind,
+            reason: reason.into(),
+            pos,
+        }
     }
 
     /// Translates a parser error into js-yaml's wording where the two agree on the cause.
     pub fn from_scan(e: &ScanError, text: &str) -> Self {
         let marker = e.marker();
-        let mut pos = Pos { line: marker.line(), col: marker.col() + 1 };
+        let mut pos = Pos {
+            line: marker.line(),
+            col: marker.col() + 1,
+        };
         // Byte offset of the marker (the parser counts characters).
         let at = text.char_indices().nth(marker.index()).map_or(text.len(), |(i, _)| i);
         let rest = &text[at..];
@@ -50,9 +57,7 @@ impl Error {
                 pos = end_of_input(text);
                 "unexpected end of the stream within a flow collection".to_owned()
             }
-            ScanKind::UnclosedQuotedScalar | ScanKind::InvalidQuotedScalarIndent
-                if rest.trim().is_empty() =>
-            {
+            ScanKind::UnclosedQuotedScalar | ScanKind::InvalidQuotedScalarIndent if rest.trim().is_empty() => {
                 pos = end_of_input(text);
                 let quote = text[..at].chars().rev().find(|c| *c == '"' || *c == '\'');
                 match quote {
@@ -92,7 +97,11 @@ impl Error {
             }
             _ => e.info(),
         };
-        Error { kind: ErrorKind::Syntax, reason, pos: Some(pos) }
+        Error {
+            kind: ErrorKind::Syntax,
+            reason,
+            pos: Some(pos),
+        }
     }
 
     /// `reason (L:C)`, as js-yaml's `message` starts.
@@ -111,7 +120,10 @@ impl Error {
 fn end_of_input(text: &str) -> Pos {
     let breaks = crate::card::front_matter::line_breaks(text);
     let ends_with_break = text.ends_with('\n') || text.ends_with('\r');
-    Pos { line: breaks + if ends_with_break { 1 } else { 2 }, col: 1 }
+    Pos {
+        line: breaks + if ends_with_break { 1 } else { 2 },
+        col: 1,
+    }
 }
 
 /// Byte offset of the first character after a backslash that is not a YAML escape.
@@ -161,6 +173,9 @@ mod tests {
     fn snippet_matches_js_yaml_layout() {
         let text = "a: 1\na: 2\n";
         assert_eq!(snippet(text, Pos { line: 2, col: 1 }), " 1 | a: 1\n 2 | a: 2\n-----^\n");
-        assert_eq!(snippet("license: [\n", Pos { line: 2, col: 1 }), " 1 | license: [\n 2 | \n-----^\n");
+        assert_eq!(
+            snippet("license: [\n", Pos { line: 2, col: 1 }),
+            " 1 | license: [\n 2 | \n-----^\n"
+        );
     }
 }

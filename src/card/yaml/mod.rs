@@ -67,12 +67,24 @@ mod tests {
     /// (except where noted), so the pusher is pointed at the same place. Each entry pins our text.
     const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
         ("a: b: c\n", "mapping values are not allowed in this context (1:5)"),
-        ("- a\nb: 1\n", "while parsing a block collection, did not find expected '-' indicator (2:1)"),
-        ("a:\n  - b\n   c: 1\n", "mapping values are not allowed in this context (3:5)"),
+        (
+            "- a\nb: 1\n",
+            "while parsing a block collection, did not find expected '-' indicator (2:1)",
+        ),
+        (
+            "a:\n  - b\n   c: 1\n",
+            "mapping values are not allowed in this context (3:5)",
+        ),
         // js-yaml: "missed comma between flow collection entries (2:1)".
         ("a: [1, 2\nb: 3\n", "illegal placement of ':' indicator (2:2)"),
-        ("a:\n  b: 1\n c: 2\n", "while parsing a block mapping, did not find expected key (3:2)"),
-        ("a: 'x' y\n", "invalid trailing content after single-quoted scalar (1:8)"),
+        (
+            "a:\n  b: 1\n c: 2\n",
+            "while parsing a block mapping, did not find expected key (3:2)",
+        ),
+        (
+            "a: 'x' y\n",
+            "invalid trailing content after single-quoted scalar (1:8)",
+        ),
         ("a: @x\n", "unexpected character: `@' (1:4)"),
         ("a: `x\n", "unexpected character: ``' (1:4)"),
         ("a: [b, c]]\n", "misplaced bracket (1:10)"),
@@ -92,7 +104,11 @@ mod tests {
             let got = read(input);
             if let Some((_, ours)) = KNOWN_DIFFERENCES.iter().find(|(i, _)| *i == input) {
                 let headline = got.as_ref().err().map(Error::headline);
-                assert_eq!(headline.as_deref(), Some(*ours), "known difference changed for {input:?}");
+                assert_eq!(
+                    headline.as_deref(),
+                    Some(*ours),
+                    "known difference changed for {input:?}"
+                );
                 continue;
             }
             let ok = match (&got, case.get("error")) {
@@ -111,6 +127,11 @@ mod tests {
                 failures.push(format!("input {input:?}\n  js-yaml: {case}\n  hubgate: {shown}"));
             }
         }
-        assert!(failures.is_empty(), "{} disagreements:\n{}", failures.len(), failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "{} disagreements:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
 }

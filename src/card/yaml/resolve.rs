@@ -57,9 +57,9 @@ pub fn int_value(text: &str) -> Option<f64> {
         if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
             return Some(None);
         }
-        let value = digits
-            .chars()
-            .fold(0.0_f64, |acc, c| acc * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0)));
+        let value = digits.chars().fold(0.0_f64, |acc, c| {
+            acc * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0))
+        });
         Some(Some(sign * value).filter(|v| v.is_finite()))
     };
     for (prefix, radix) in [("0b", 2), ("0x", 16), ("0o", 8)] {
@@ -206,7 +206,11 @@ impl Parser<'_> {
         if self.i - start < min {
             return None;
         }
-        Some(self.b[start..self.i].iter().fold(0, |acc, d| acc * 10 + i64::from(d - b'0')))
+        Some(
+            self.b[start..self.i]
+                .iter()
+                .fold(0, |acc, d| acc * 10 + i64::from(d - b'0')),
+        )
     }
 
     fn byte(&mut self, want: u8) -> Option<()> {

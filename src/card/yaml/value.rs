@@ -206,7 +206,10 @@ mod tests {
         let entry = |k: &str| Entry {
             key: k.into(),
             key_pos: p,
-            value: Node { value: Value::Null, pos: p },
+            value: Node {
+                value: Value::Null,
+                pos: p,
+            },
         };
         let v = Value::Map(vec![entry("b"), entry("2"), entry("a"), entry("01"), entry("1")]);
         let keys: Vec<String> = v.to_json().as_object().expect("a map").keys().cloned().collect();

@@ -1,0 +1,57 @@
+//! `hubgate lint`: card files on disk, with the same card and policy rules as a push.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use super::Format;
+use crate::card::Card;
+use crate::hub::RepoType;
+use crate::policy::{Subject, evaluate};
+
+/// Arguments of `lint`.
+#[derive(clap::Args)]
+pub(super) struct Args {
+    /// The repository's `owner/name` for policy matching (default: the last two components of
+    /// the current directory).
+    #[arg(long = "repo", value_name = "NAME")]
+    name: Option<String>,
+    /// Override the repository type the policies give.
+    #[arg(long)]
+    repo_type: Option<RepoType>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Card files (default ./README.md).
+    files: Vec<PathBuf>,
+}
+
+pub(super) fn run(args: Args, policies: Option<&Path>) -> Result<ExitCode> {
+    let all = super::load_policies(policies)?;
+    let name = match args.name {
+        Some(n) => n,
+        None => crate::repo::name::derive(&std::env::current_dir()?, None),
+    };
+    let applied = crate::policy::select(&all, &name, args.repo_type).map_err(anyhow::Error::msg)?;
+    let files = if args.files.is_empty() {
+        vec![PathBuf::from("README.md")]
+    } else {
+        args.files
+    };
+    let mut findings = Vec::new();
+    for file in &files {
+        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let card = Card::read(&bytes);
+        let shown = file.display().to_string();
+        let subject = Subject {
+            refname: None,
+            file: &shown,
+            card: Some(&card),
+            old_card: None,
+        };
+        findings.extend(evaluate(&applied, &subject));
+    }
+    super::print(&findings, args.format)?;
+    Ok(super::exit_for(&findings))
+}

@@ -1,0 +1,117 @@
+//! The command line: parsing, dispatch and exit status (0 accept, 1 refuse, 2 operational error).
+
+mod card;
+mod check;
+mod demo;
+mod lint;
+mod pre_receive;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::hub::RepoType;
+use crate::policy::Policy;
+
+/// hubgate: a Hugging Face Hub-compatible gate for ML repositories.
+#[derive(Parser)]
+#[command(name = "hubgate", version, about)]
+pub struct Cli {
+    /// Policy directory (`*.toml`) or file; default `$HUBGATE_POLICIES`, else the embedded
+    /// Hub-compatible default.
+    #[arg(long, global = true, value_name = "PATH")]
+    policies: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Output formats of the dry runs.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// What a pusher reads.
+    #[default]
+    Text,
+    /// One JSON object (CONTRACT.md).
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// git hook: checks the pushed refs read from stdin; refuses the whole push on an error.
+    PreReceive,
+    /// Dry run on a repository: the pre-receive evaluation for the named refs (default: every
+    /// branch) as if newly pushed, or for one exact update with --old/--new/--ref.
+    Check(check::Args),
+    /// Checks card files on disk with the same card and policy rules (default ./README.md).
+    Lint(lint::Args),
+    /// Prints what the gate reads from one card.
+    Card(card::Args),
+    /// A self-contained tour: real pushes into a temporary repository with the hook installed.
+    Demo,
+}
+
+/// Parses the command line and runs it.
+pub fn run() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let env = crate::hook::env::Env::read();
+    let policies = cli.policies.or_else(|| env.policies.clone());
+    let result = match cli.command {
+        Command::PreReceive => return pre_receive::run(&env, policies.as_deref()),
+        Command::Check(args) => check::run(args, &env, policies.as_deref()),
+        Command::Lint(args) => lint::run(args, policies.as_deref()),
+        Command::Card(args) => card::run(args),
+        Command::Demo => demo::run(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "hubgate: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Logs go to stderr, and only when `RUST_LOG` asks: nothing may reach `remote:` lines unasked.
+fn init_logging() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .try_init();
+    }
+}
+
+/// Loads the policies, or none (the embedded default applies) when no path is configured.
+fn load_policies(path: Option<&std::path::Path>) -> anyhow::Result<Vec<Policy>> {
+    match path {
+        None => Ok(Vec::new()),
+        Some(p) => crate::policy::load::load(p).map_err(|e| anyhow::anyhow!("invalid policy configuration:\n{e}")),
+    }
+}
+
+/// Exit status of a set of findings.
+fn exit_for(findings: &[crate::verdict::Finding]) -> ExitCode {
+    match crate::verdict::Verdict::of(findings) {
+        crate::verdict::Verdict::Accept => ExitCode::SUCCESS,
+        crate::verdict::Verdict::Reject => ExitCode::from(1),
+    }
+}
+
+/// Writes findings in the chosen format to stdout.
+fn print(findings: &[crate::verdict::Finding], format: Format) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Text => out.write_all(crate::report::text(findings).as_bytes())?,
+        Format::Json => writeln!(out, "{}", crate::report::json(findings))?,
+    }
+    Ok(())
+}
+
+/// An optional repository type given on the command line.
+fn repo_type_arg(t: Option<RepoType>) -> Option<RepoType> {
+    t
+}

@@ -1,0 +1,216 @@
+//! Administrator policy: which rules apply to which repositories, at which level.
+//!
+//! Policies come from TOML files ([`load`]); each applies to the repositories its `repos` globs
+//! match (minus `exclude`). Every matching policy applies and a push must satisfy all of them, so
+//! no policy can loosen another. A repository that no policy matches gets the embedded default,
+//! [`Policy::hub_baseline`]: the Hub's own verification and nothing stricter.
+
+pub mod load;
+mod rules;
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+pub use rules::{Subject, evaluate};
+
+use crate::hub::RepoType;
+use crate::verdict::Severity;
+
+/// How a rule's findings count: refuse, report, or ignore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Not checked.
+    Off,
+    /// Reported; the push goes through.
+    Warn,
+    /// Reported; the push is refused.
+    #[default]
+    Deny,
+}
+
+impl Level {
+    /// The severity a finding gets at this level, from the severity it has by nature (a Hub
+    /// warning stays a warning under `deny`); `None` drops it.
+    pub fn apply(self, natural: Severity) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Warn => Some(Severity::Warning),
+            Level::Deny => Some(natural),
+        }
+    }
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+}
+
+/// The part every rule table shares: its level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// deny, warn or off.
+    pub level: Level,
+}
+
+impl Rule {
+    fn new(level: Level) -> Self {
+        Rule { level }
+    }
+}
+
+/// `[policy.license]`.
+#[derive(Debug, Clone)]
+pub struct License {
+    /// Level.
+    pub rule: Rule,
+    /// A licence must be declared.
+    pub required: bool,
+    /// Globs; empty means any licence the Hub accepts.
+    pub allow: Vec<glob::Pattern>,
+    /// Globs of refused licences.
+    pub deny: Vec<glob::Pattern>,
+    /// Keys `license: other` needs.
+    pub other_requires: Vec<String>,
+}
+
+/// `[policy.gating]`.
+#[derive(Debug, Clone)]
+pub struct Gating {
+    /// Level.
+    pub rule: Rule,
+    /// Gating required for every card.
+    pub always: bool,
+    /// Gating forbidden.
+    pub never: bool,
+    /// Gating required when the card carries one of these tags.
+    pub when_tags: Vec<String>,
+    /// Gating required when the licence matches one of these globs.
+    pub when_license: Vec<glob::Pattern>,
+    /// Keys a gated card must carry.
+    pub required_keys: Vec<String>,
+    /// `extra_gated_fields` must use the Hub's field types.
+    pub check_field_types: bool,
+}
+
+/// `[policy.audience]`.
+#[derive(Debug, Clone)]
+pub struct Audience {
+    /// Level.
+    pub rule: Rule,
+    /// The card must carry the audience tag.
+    pub require_tag: bool,
+    /// A push may not remove the tag.
+    pub protect_removal: bool,
+    /// Tags that count as the audience tag.
+    pub synonyms: Vec<String>,
+}
+
+/// `[policy.card]`.
+#[derive(Debug, Clone)]
+pub struct Card {
+    /// Level.
+    pub rule: Rule,
+    /// README.md with front matter must exist.
+    pub required: bool,
+    /// Body headings that must exist.
+    pub sections: Vec<String>,
+}
+
+/// One validated `[[policy]]`.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Unique name, shown in every finding.
+    pub name: String,
+    /// The file it came from (empty for the embedded default).
+    pub file: PathBuf,
+    /// Repository globs.
+    pub repos: Vec<glob::Pattern>,
+    /// Repository globs excluded.
+    pub exclude: Vec<glob::Pattern>,
+    /// The repository type its repositories have.
+    pub repo_type: RepoType,
+    /// `[policy.hub]`: the Hub's verification.
+    pub hub: Rule,
+    /// `[policy.license]`.
+    pub license: Option<License>,
+    /// `[policy.gating]`.
+    pub gating: Option<Gating>,
+    /// `[policy.audience]`.
+    pub audience: Option<Audience>,
+    /// `[policy.card]`.
+    pub card: Option<Card>,
+}
+
+/// `*` crosses `/` so that `acme/*` also covers nested groups (`acme/team/model`).
+const MATCH: glob::MatchOptions = glob::MatchOptions {
+    case_sensitive: true,
+    require_literal_separator: false,
+    require_literal_leading_dot: false,
+};
+
+impl Policy {
+    /// The embedded default: Hub verification at `deny`, nothing else.
+    pub fn hub_baseline() -> Policy {
+        Policy {
+            name: "hub-baseline".into(),
+            file: PathBuf::new(),
+            repos: Vec::new(),
+            exclude: Vec::new(),
+            repo_type: RepoType::Model,
+            hub: Rule::new(Level::Deny),
+            license: None,
+            gating: None,
+            audience: None,
+            card: None,
+        }
+    }
+
+    /// The pattern of `repos` that matches `repo`, unless an `exclude` pattern does.
+    pub fn matches(&self, repo: &str) -> Option<&glob::Pattern> {
+        if self.exclude.iter().any(|g| g.matches_with(repo, MATCH)) {
+            return None;
+        }
+        self.repos.iter().find(|g| g.matches_with(repo, MATCH))
+    }
+}
+
+/// The policies in force for one repository, and what follows from them.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// The matching policies (the embedded default when none matched).
+    pub policies: Vec<Policy>,
+    /// The repository type, agreed by all matching policies.
+    pub repo_type: RepoType,
+}
+
+/// Picks the policies for `repo` from `all`; refuses (as an error for the administrator) when
+/// matching policies disagree on the repository type, since no rule could then be checked right.
+pub fn select(all: &[Policy], repo: &str, repo_type_override: Option<RepoType>) -> Result<Applied, String> {
+    let mut policies: Vec<Policy> = all.iter().filter(|p| p.matches(repo).is_some()).cloned().collect();
+    if policies.is_empty() {
+        policies.push(Policy::hub_baseline());
+    }
+    let repo_type = match repo_type_override {
+        Some(t) => t,
+        None => {
+            let first = policies[0].repo_type;
+            if let Some(other) = policies.iter().find(|p| p.repo_type != first) {
+                return Err(format!(
+                    "policies \"{}\" and \"{}\" both apply to {repo} but give it different repo types ({} and {})",
+                    policies[0].name,
+                    other.name,
+                    first.as_str(),
+                    other.repo_type.as_str()
+                ));
+            }
+            first
+        }
+    };
+    Ok(Applied { policies, repo_type })
+}

@@ -1,0 +1,117 @@
+//! Evaluating a card against the policies in force: the Hub's verification at the strictest
+//! `hub` level, then each policy's own rules. One function serves the hook, `check` and `lint`,
+//! so the dry runs cannot drift from what a push meets.
+
+mod audience;
+mod card_rule;
+mod gating;
+mod license;
+
+use super::{Applied, Level, Policy};
+use crate::card::{Card, Node};
+use crate::verdict::{Code, Finding, Severity};
+
+/// What is being checked: the card at the new tip (and at the old one, for removals).
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    /// The ref, in hook mode and `check`.
+    pub refname: Option<&'a str>,
+    /// The file name shown to the pusher (`README.md`, or a path given to `lint`).
+    pub file: &'a str,
+    /// The card, or `None` when the tree has no README.md.
+    pub card: Option<&'a Card>,
+    /// The card before the push, when there was one.
+    pub old_card: Option<&'a Card>,
+}
+
+/// Evaluates `subject` under `applied`; findings carry the ref, the policy and the rule.
+pub fn evaluate(applied: &Applied, subject: &Subject<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    // The Hub's verification runs once, at the strictest level any matching policy sets.
+    if let Some(card) = subject.card
+        && let Some(strictest) = applied.policies.iter().max_by_key(|p| p.hub.level)
+        && strictest.hub.level != Level::Off
+    {
+        for mut f in crate::hub::verify(card, applied.repo_type) {
+            if let Some(sev) = strictest.hub.level.apply(f.severity) {
+                f.severity = sev;
+                f.policy = Some(strictest.name.clone());
+                f.file = Some(subject.file.to_owned());
+                out.push(f);
+            }
+        }
+    }
+    for policy in &applied.policies {
+        let mut ctx = Ctx {
+            policy,
+            subject,
+            level: Level::Off,
+            rule: "",
+            out: &mut out,
+        };
+        license::check(&mut ctx);
+        gating::check(&mut ctx);
+        audience::check(&mut ctx);
+        card_rule::check(&mut ctx);
+    }
+    for f in &mut out {
+        f.refname = subject.refname.map(str::to_owned);
+    }
+    out
+}
+
+/// What a rule needs while it runs, and where its findings go.
+pub(super) struct Ctx<'a, 'o> {
+    pub policy: &'a Policy,
+    pub subject: &'a Subject<'a>,
+    level: Level,
+    rule: &'static str,
+    out: &'o mut Vec<Finding>,
+}
+
+impl<'a> Ctx<'a, '_> {
+    /// Starts a rule: later findings get its level and name.
+    pub fn rule(&mut self, rule: &'static str, level: Level) -> bool {
+        self.rule = rule;
+        self.level = level;
+        level != Level::Off
+    }
+
+    /// The card's metadata as a mapping, if the card has readable metadata.
+    pub fn card(&self) -> Option<&'a Card> {
+        self.subject.card
+    }
+
+    /// Reports a finding at `node` (or the top of the card).
+    pub fn report(&mut self, code: Code, node: Option<&Node>, message: String, help: String) {
+        let Some(severity) = self.level.apply(Severity::Error) else {
+            return;
+        };
+        let mut f = Finding::new(code, severity, self.rule, message).with_help(help);
+        f.policy = Some(self.policy.name.clone());
+        f.file = Some(self.subject.file.to_owned());
+        if let (Some(card), Some(node)) = (self.subject.card, node) {
+            f.line = card.line_of(node.pos);
+            f.column = Some(node.pos.col);
+            f.excerpt = f.line.and_then(|l| card.line_text(l)).map(str::to_owned);
+        }
+        self.out.push(f);
+    }
+}
+
+/// Whether any of `tags` is carried by `card`, counting the audience synonyms of `policy` as the
+/// `not-for-all-audiences` tag.
+pub(super) fn carries_any(card: &Card, tags: &[String], policy: &Policy) -> Option<String> {
+    let synonyms: &[String] = policy.audience.as_ref().map_or(&[], |a| &a.synonyms);
+    for tag in tags {
+        if card.has_tag(tag) {
+            return Some(tag.clone());
+        }
+        if tag == crate::card::NFAA_TAG
+            && let Some(s) = synonyms.iter().find(|s| card.has_tag(s))
+        {
+            return Some(s.clone());
+        }
+    }
+    None
+}

@@ -1,0 +1,181 @@
+//! Reading cards from a repository's objects with gix, including a push's quarantined objects.
+//!
+//! gix 0.90 ignores `GIT_OBJECT_DIRECTORY` and `GIT_ALTERNATE_OBJECT_DIRECTORIES`, so during
+//! pre-receive a plain `gix::open` cannot see the pushed objects (GIT-FORGE.md 4.1). The verified
+//! workaround (4.2) is applied here and nowhere else: the repository's object store is replaced by
+//! one rooted in a scratch directory *outside* the repository whose `info/alternates` lists the
+//! quarantine directory, then the real object directories. The scratch directory is removed when
+//! the [`Repo`] is dropped. Nothing is ever written through this handle: pre-receive must not
+//! write objects or refs (git refuses ref updates in quarantine, gix does not).
+
+pub mod name;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use gix::ObjectId;
+
+/// The largest card hubgate reads: the Hub refuses files over 10 MiB outside LFS anyway.
+pub const MAX_CARD_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Where the push's objects are while pre-receive runs (from git's environment).
+#[derive(Debug, Clone, Default)]
+pub struct Quarantine {
+    /// `GIT_OBJECT_DIRECTORY`: the quarantine directory.
+    pub object_dir: Option<PathBuf>,
+    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES`, already split and unquoted.
+    pub alternates: Vec<PathBuf>,
+}
+
+/// An open repository, able to see a push in flight.
+pub struct Repo {
+    repo: gix::Repository,
+    /// Kept alive for the alternates file; removed on drop.
+    _scratch: Option<tempfile::TempDir>,
+}
+
+/// What stands at `README.md` in a tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readme {
+    /// No entry.
+    Absent,
+    /// A symlink, a directory or a submodule: not a card.
+    NotAFile(&'static str),
+    /// A regular (or executable) file.
+    Blob(ObjectId),
+}
+
+/// The card file's bytes, or why they were not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blob {
+    /// The bytes.
+    Bytes(Vec<u8>),
+    /// Larger than [`MAX_CARD_BYTES`]; never loaded.
+    TooLarge(u64),
+}
+
+impl Repo {
+    /// Opens the repository at `git_dir` (no discovery upwards), seeing `quarantine` if given.
+    pub fn open(git_dir: &Path, quarantine: &Quarantine) -> Result<Repo> {
+        let mut repo = gix::open_opts(git_dir, gix::open::Options::isolated())
+            .with_context(|| format!("cannot open the repository at {}", git_dir.display()))?;
+        let mut scratch = None;
+        if let Some(objdir) = &quarantine.object_dir {
+            let dir = tempfile::Builder::new()
+                .prefix("hubgate-odb-")
+                .tempdir()
+                .context("cannot create a scratch directory for the quarantine view")?;
+            let info = dir.path().join("info");
+            std::fs::create_dir_all(&info)?;
+            let cwd = std::env::current_dir()?;
+            let mut lines = String::new();
+            for path in std::iter::once(objdir).chain(&quarantine.alternates) {
+                let abs = if path.is_absolute() {
+                    path.clone()
+                } else {
+                    cwd.join(path)
+                };
+                lines.push_str(&abs.to_string_lossy());
+                lines.push('\n');
+            }
+            std::fs::write(info.join("alternates"), lines)?;
+            let hash = repo.object_hash();
+            let handle = gix::odb::at(dir.path(), hash).context("cannot open the quarantined objects")?;
+            repo.objects = gix::odb::memory::Proxy::new(handle, hash);
+            scratch = Some(dir);
+        }
+        Ok(Repo {
+            repo,
+            _scratch: scratch,
+        })
+    }
+
+    /// The commit an id points to, peeling annotated tags; `None` for a tag on a tree or blob.
+    pub fn commit(&self, id: ObjectId) -> Result<Option<ObjectId>> {
+        let object = self
+            .repo
+            .find_object(id)
+            .with_context(|| format!("object {id} is missing from the repository"))?
+            .peel_tags_to_end()
+            .with_context(|| format!("cannot peel {id}"))?;
+        Ok(object.kind.is_commit().then_some(object.id))
+    }
+
+    /// What stands at `README.md` at the root of `commit`'s tree.
+    pub fn readme(&self, commit: ObjectId) -> Result<Readme> {
+        let commit = self
+            .repo
+            .find_commit(commit)
+            .with_context(|| format!("cannot read commit {commit}"))?;
+        let tree = commit
+            .tree()
+            .with_context(|| format!("cannot read the tree of {}", commit.id))?;
+        let Some(entry) = tree.find_entry("README.md") else {
+            return Ok(Readme::Absent);
+        };
+        let mode = entry.mode();
+        Ok(if mode.is_blob() {
+            Readme::Blob(entry.object_id())
+        } else if mode.is_link() {
+            Readme::NotAFile("a symbolic link")
+        } else if mode.is_tree() {
+            Readme::NotAFile("a directory")
+        } else if mode.is_commit() {
+            Readme::NotAFile("a submodule")
+        } else {
+            Readme::NotAFile("not a regular file")
+        })
+    }
+
+    /// Reads a blob, checking its size from the object header before loading it.
+    pub fn blob(&self, id: ObjectId) -> Result<Blob> {
+        let size = self
+            .repo
+            .find_header(id)
+            .with_context(|| format!("cannot read blob {id}"))?
+            .size();
+        if size > MAX_CARD_BYTES {
+            return Ok(Blob::TooLarge(size));
+        }
+        let object = self
+            .repo
+            .find_object(id)
+            .with_context(|| format!("cannot read blob {id}"))?;
+        if !object.kind.is_blob() {
+            bail!("object {id} is not a blob");
+        }
+        Ok(Blob::Bytes(object.detach().data))
+    }
+
+    /// The tips of every branch (`refs/heads/*`), for `check` without `--ref`.
+    pub fn branches(&self) -> Result<Vec<(String, ObjectId)>> {
+        let refs = self.repo.references().context("cannot list references")?;
+        let mut out = Vec::new();
+        for r in refs.local_branches().context("cannot list branches")? {
+            let mut r = r.map_err(|e| anyhow::anyhow!("cannot read a branch: {e}"))?;
+            let name = r.name().as_bstr().to_string();
+            let id = r
+                .peel_to_id()
+                .with_context(|| format!("cannot resolve {name}"))?
+                .detach();
+            out.push((name, id));
+        }
+        Ok(out)
+    }
+
+    /// Resolves a ref name (full or short) to the id it points to.
+    pub fn resolve(&self, name: &str) -> Result<ObjectId> {
+        let mut r = self
+            .repo
+            .find_reference(name)
+            .with_context(|| format!("no ref {name} in the repository"))?;
+        Ok(r.peel_to_id()
+            .with_context(|| format!("cannot resolve {name}"))?
+            .detach())
+    }
+
+    /// The id length of this repository's hash.
+    pub fn hash_kind(&self) -> gix::hash::Kind {
+        self.repo.object_hash()
+    }
+}

@@ -1,0 +1,136 @@
+//! What the pusher (or the administrator running a dry run) reads.
+//!
+//! Hub findings print in the Hub's own framing, byte for byte where HUB-SPEC records it (1.2,
+//! 1.3, 9.7, 9.8); policy findings follow in hubgate's block, which names the ref, the policy and
+//! the rule, shows the card line with its number, and says how to fix it. Plain text, no colour:
+//! git prefixes every line with `remote: `.
+
+use crate::hub::DOCS_URL;
+use crate::verdict::{Finding, Severity, Verdict};
+
+const RULE: &str = "-------------------------------------------------------------------------";
+
+/// Renders findings as text, grouped by ref in first-seen order.
+pub fn text(findings: &[Finding]) -> String {
+    let mut refs: Vec<Option<&str>> = Vec::new();
+    for f in findings {
+        if !refs.contains(&f.refname.as_deref()) {
+            refs.push(f.refname.as_deref());
+        }
+    }
+    let many = refs.len() > 1;
+    let mut out = String::new();
+    for r in &refs {
+        let of_ref: Vec<&Finding> = findings.iter().filter(|f| f.refname.as_deref() == *r).collect();
+        let hub: Vec<&Finding> = of_ref.iter().copied().filter(|f| f.is_hub()).collect();
+        let own: Vec<&Finding> = of_ref.iter().copied().filter(|f| !f.is_hub()).collect();
+        if !hub.is_empty() {
+            if many && let Some(r) = r {
+                out.push_str(&format!("hubgate: {r}: README.md\n"));
+            }
+            hub_block(&mut out, &hub);
+        }
+        if !own.is_empty() {
+            own_block(&mut out, &own);
+        }
+    }
+    if !findings.is_empty() {
+        out.push_str(&summary(findings));
+    }
+    out
+}
+
+/// The Hub's block: rejection or warnings, `- Error:` / `- Warning:` lines, the footer.
+fn hub_block(out: &mut String, hub: &[&Finding]) {
+    let errors: Vec<&&Finding> = hub.iter().filter(|f| f.severity == Severity::Error).collect();
+    let warnings: Vec<&&Finding> = hub.iter().filter(|f| f.severity == Severity::Warning).collect();
+    if !errors.is_empty() {
+        out.push_str("Sorry, your push was rejected during YAML metadata verification:\n");
+    } else {
+        out.push_str(RULE);
+        out.push_str("\nYour push was accepted, but with warnings:\n");
+    }
+    for (label, list) in [("Error", &errors), ("Warning", &warnings)] {
+        for f in list.iter() {
+            out.push_str(&format!("- {label}: {}\n", f.message));
+            if let Some(detail) = &f.detail {
+                out.push('\n');
+                out.push_str(detail);
+            }
+            if let Some(help) = &f.help {
+                out.push_str(&format!("help: {help}\n"));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "{RULE}\n{RULE}\nPlease find the documentation at:\n{DOCS_URL}\n\n{RULE}\n"
+    ));
+}
+
+/// hubgate's block: one entry per finding, with its location, the card line and the fix.
+fn own_block(out: &mut String, own: &[&Finding]) {
+    out.push_str(RULE);
+    out.push('\n');
+    for f in own {
+        let sev = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        out.push_str(&format!("{sev}[{}]: {}\n", f.code.as_str(), f.message));
+        let mut at = Vec::new();
+        if let Some(r) = &f.refname {
+            at.push(r.clone());
+        }
+        if let Some(file) = &f.file {
+            at.push(match f.line {
+                Some(l) => format!("{file}:{l}"),
+                None => file.clone(),
+            });
+        }
+        if !at.is_empty() {
+            out.push_str(&format!("  --> {}\n", at.join(" ")));
+        }
+        if let (Some(line), Some(text)) = (f.line, &f.excerpt) {
+            let n = line.to_string();
+            out.push_str(&format!(
+                "{} |\n{n} | {}\n{} |\n",
+                " ".repeat(n.len()),
+                text,
+                " ".repeat(n.len())
+            ));
+        }
+        if let Some(policy) = &f.policy {
+            out.push_str(&format!("  = policy: {policy} (rule: {})\n", f.rule));
+        }
+        out.push_str(&format!("  = help: {}\n", f.help.as_deref().unwrap_or(f.code.fix())));
+    }
+    out.push_str(RULE);
+    out.push('\n');
+}
+
+/// The closing line: counts and verdict.
+fn summary(findings: &[Finding]) -> String {
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = findings.len() - errors;
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    let verdict = match Verdict::of(findings) {
+        Verdict::Accept => "push accepted",
+        Verdict::Reject => "push rejected",
+    };
+    format!(
+        "hubgate: {}, {}; {verdict}\n",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+/// The JSON document of `check` and `lint` (CONTRACT.md).
+pub fn json(findings: &[Finding]) -> serde_json::Value {
+    serde_json::json!({ "verdict": Verdict::of(findings), "findings": findings })
+}

@@ -1,0 +1,15 @@
+//! Integration tests: one binary (ripgrep's layout), each module a concern.
+
+// The harness: sandboxes with real bare repositories and the hook installed.
+mod util;
+
+// Pushes through the hook: create, update, delete, several refs, quarantine, CRLF and BOM cards.
+mod push;
+// Each policy rule at each level, through real pushes.
+mod rules;
+// Policy files: broken ones refuse pushes (fail closed); shipped examples load.
+mod policy_files;
+// `hubgate card` agrees with the Hub's reading on the real cards in tests/fixtures/cards.
+mod cards;
+// The dry runs and the demo: check, lint, card.
+mod commands;

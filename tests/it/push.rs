@@ -1,0 +1,176 @@
+use crate::util::{Sandbox, git, make_executable};
+
+const GOOD: &str = "---\nlicense: apache-2.0\ntags:\n- text-generation\n---\n# Model\n";
+const BAD_LICENSE: &str = "---\nlicense: MIT\n---\n# Model\n";
+
+#[test]
+fn a_new_card_that_exists_only_in_the_quarantine_is_read() {
+    let s = Sandbox::new();
+    s.card(BAD_LICENSE);
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.stderr);
+    assert!(
+        p.remote
+            .contains("Sorry, your push was rejected during YAML metadata verification:"),
+        "{}",
+        p.remote
+    );
+    assert!(
+        p.remote
+            .contains("- Error: \"license\" must be one of [apache-2.0, mit,"),
+        "{}",
+        p.remote
+    );
+    assert!(p.stderr.contains("(pre-receive hook declined)"));
+    assert_eq!(s.server_ref("refs/heads/main"), None);
+}
+
+#[test]
+fn create_update_and_delete() {
+    let s = Sandbox::new();
+    s.card(GOOD);
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    s.card("---\nlicense: mit\n---\n# Changed\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok, "{}", p.stderr);
+    assert!(p.remote.is_empty(), "a clean push prints nothing: {:?}", p.remote);
+    assert!(s.push(&["HEAD:refs/heads/feature"]).ok);
+    let p = s.push(&[":refs/heads/feature"]);
+    assert!(p.ok, "{}", p.stderr);
+    assert_eq!(s.server_ref("refs/heads/feature"), None);
+}
+
+#[test]
+fn an_unchanged_card_is_not_parsed_again() {
+    // The server already holds a card the Hub would refuse (pushed before the hook existed);
+    // a push that does not touch README.md goes through.
+    let s = Sandbox::new();
+    std::fs::remove_file(s.server.join("hooks/pre-receive")).expect("rm hook");
+    s.card(BAD_LICENSE);
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let hook = s.server.join("hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nexec '{}' pre-receive\n",
+            crate::util::hubgate_bin().display()
+        ),
+    )
+    .expect("hook");
+    make_executable(&hook);
+    s.write("model.txt", "weights");
+    s.commit("no card change");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok, "{}", p.remote);
+    s.card("---\nlicense: MIT2\n---\n");
+    assert!(!s.push(&["HEAD:refs/heads/main"]).ok);
+}
+
+#[test]
+fn several_refs_with_mixed_results_refuse_the_whole_push() {
+    let s = Sandbox::new();
+    let good = s.card(GOOD);
+    git(&s.work, &["checkout", "-q", "-b", "bad"]);
+    s.card(BAD_LICENSE);
+    let p = s.push(&[
+        &format!("{good}:refs/heads/main"),
+        "bad:refs/heads/bad",
+        &format!("{good}:refs/pr/1"),
+    ]);
+    assert!(!p.ok);
+    assert!(
+        p.remote.contains("hubgate: refs/heads/bad: README.md") || p.remote.contains("Sorry, your push"),
+        "{}",
+        p.remote
+    );
+    assert_eq!(
+        s.server_ref("refs/heads/main"),
+        None,
+        "nothing lands when pre-receive refuses"
+    );
+    // refs/pr/N and tags are checked like branches.
+    let p = s.push(&["bad:refs/pr/2"]);
+    assert!(!p.ok);
+    git(&s.work, &["tag", "v1", "bad"]);
+    assert!(!s.push(&["refs/tags/v1"]).ok);
+}
+
+#[test]
+fn crlf_and_bom_cards_are_read() {
+    let s = Sandbox::new();
+    s.card("\u{feff}---\r\nlicense: MIT\r\n---\r\n# T\r\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "BOM + CRLF card with a bad licence must be read and refused");
+    assert!(p.remote.contains("\"license\" must be one of"));
+    s.card("\u{feff}---\r\nlicense: mit\r\n---\r\n# T\r\n");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+}
+
+#[test]
+fn missing_metadata_is_accepted_with_the_hubs_warning() {
+    let s = Sandbox::new();
+    s.card("# Just a title\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok);
+    let want = "-------------------------------------------------------------------------\n\
+                Your push was accepted, but with warnings:\n\
+                - Warning: empty or missing yaml metadata in repo card\n\
+                help: https://huggingface.co/docs/hub/model-cards#model-card-metadata\n\
+                -------------------------------------------------------------------------\n\
+                -------------------------------------------------------------------------\n\
+                Please find the documentation at:\n\
+                https://huggingface.co/docs/hub/model-cards#model-card-metadata\n\
+                \n\
+                -------------------------------------------------------------------------";
+    assert!(p.remote.starts_with(want), "{}", p.remote);
+}
+
+#[test]
+fn a_symlink_readme_is_refused() {
+    let s = Sandbox::new();
+    s.write("real.md", GOOD);
+    std::os::unix::fs::symlink("real.md", s.work.join("README.md")).expect("symlink");
+    s.commit("link");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok);
+    assert!(
+        p.remote
+            .contains("error[card-not-a-file]: README.md is a symbolic link"),
+        "{}",
+        p.remote
+    );
+}
+
+#[test]
+fn garbage_on_stdin_fails_closed() {
+    let s = Sandbox::new();
+    let mut child = std::process::Command::new(crate::util::hubgate_bin())
+        .arg("pre-receive")
+        .current_dir(&s.server)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .env_remove("HUBGATE_POLICIES")
+        .spawn()
+        .expect("spawn");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"this is not a ref update\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("hook input line 1"), "{text}");
+    assert!(text.contains("fail closed"), "{text}");
+}
+
+#[test]
+fn pushing_to_the_reserved_namespace_is_refused() {
+    let s = Sandbox::new();
+    s.card(GOOD);
+    let p = s.push(&["HEAD:refs/hubgate/discussions"]);
+    assert!(!p.ok);
+    assert!(p.remote.contains("error[ref-reserved]"), "{}", p.remote);
+}

@@ -1,0 +1,215 @@
+use crate::util::{Sandbox, git};
+
+fn policy(table: &str, level: &str, body: &str) -> String {
+    format!("[[policy]]\nname = \"p\"\nrepos = [\"acme/*\"]\n\n[policy.{table}]\nlevel = \"{level}\"\n{body}\n")
+}
+
+/// Pushes `card` under a policy and returns (accepted, remote text).
+fn push_with(policy_toml: &str, card: &str) -> (bool, String) {
+    let s = Sandbox::new();
+    s.policy("p.toml", policy_toml);
+    s.card(card);
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    (p.ok, p.remote)
+}
+
+/// A rule at `deny` refuses with its code, at `warn` accepts with a warning, at `off` is silent.
+fn each_level(table: &str, body: &str, card: &str, code: &str) {
+    let (ok, remote) = push_with(&policy(table, "deny", body), card);
+    assert!(!ok, "{table} at deny should refuse:\n{remote}");
+    assert!(remote.contains(&format!("error[{code}]")), "{remote}");
+    assert!(remote.contains("policy: p (rule: "), "{remote}");
+    let (ok, remote) = push_with(&policy(table, "warn", body), card);
+    assert!(ok, "{table} at warn should accept:\n{remote}");
+    assert!(remote.contains(&format!("warning[{code}]")), "{remote}");
+    let (ok, remote) = push_with(&policy(table, "off", body), card);
+    assert!(
+        ok && !remote.contains(code),
+        "{table} at off should be silent:\n{remote}"
+    );
+}
+
+#[test]
+fn license_required() {
+    each_level("license", "required = true", "---\ntags: [a]\n---\n", "license-missing");
+}
+
+#[test]
+fn license_allow_list_with_globs() {
+    each_level(
+        "license",
+        "allow = [\"apache-2.0\", \"*openrail*\"]",
+        "---\nlicense: mit\n---\n",
+        "license-not-allowed",
+    );
+    let (ok, _) = push_with(
+        &policy("license", "deny", "allow = [\"*openrail*\"]"),
+        "---\nlicense: creativeml-openrail-m\n---\n",
+    );
+    assert!(ok);
+}
+
+#[test]
+fn license_deny_list() {
+    each_level(
+        "license",
+        "deny = [\"unknown\"]",
+        "---\nlicense: unknown\n---\n",
+        "license-denied",
+    );
+}
+
+#[test]
+fn license_other_needs_name_and_link() {
+    each_level(
+        "license",
+        "",
+        "---\nlicense: other\nlicense_name: x\n---\n",
+        "license-other-incomplete",
+    );
+    let (ok, remote) = push_with(
+        &policy("license", "deny", ""),
+        "---\nlicense: other\nlicense_name: x\nlicense_link: LICENSE\n---\n",
+    );
+    assert!(ok, "{remote}");
+}
+
+#[test]
+fn gating_when_nfaa_and_required_keys() {
+    let body = "when-tags = [\"not-for-all-audiences\"]\nrequired-keys = [\"extra_gated_prompt\"]";
+    each_level(
+        "gating",
+        body,
+        "---\nlicense: mit\ntags:\n- not-for-all-audiences\n---\n",
+        "gating-required",
+    );
+    each_level(
+        "gating",
+        body,
+        "---\nlicense: mit\ntags:\n- not-for-all-audiences\ngated: manual\n---\n",
+        "gating-key-missing",
+    );
+    let (ok, remote) = push_with(
+        &policy("gating", "deny", body),
+        "---\nlicense: mit\ntags:\n- not-for-all-audiences\nextra_gated_prompt: Agree\n---\n",
+    );
+    assert!(ok, "{remote}");
+}
+
+#[test]
+fn gating_synonyms_of_the_audience_tag_count() {
+    let toml = format!(
+        "{}\n[policy.audience]\nlevel = \"off\"\nsynonyms = [\"nsfw\"]\n",
+        policy("gating", "deny", "when-tags = [\"not-for-all-audiences\"]")
+    );
+    let (ok, remote) = push_with(&toml, "---\nlicense: mit\ntags: [nsfw]\n---\n");
+    assert!(!ok && remote.contains("\"nsfw\""), "{remote}");
+}
+
+#[test]
+fn gating_by_license_always_and_never() {
+    each_level(
+        "gating",
+        "when-license = [\"llama*\", \"gemma\"]",
+        "---\nlicense: llama3.1\n---\n",
+        "gating-required",
+    );
+    each_level("gating", "always = true", "---\nlicense: mit\n---\n", "gating-required");
+    each_level(
+        "gating",
+        "never = true",
+        "---\nlicense: mit\nextra_gated_prompt: hi\n---\n",
+        "gating-forbidden",
+    );
+}
+
+#[test]
+fn gating_field_types() {
+    each_level(
+        "gating",
+        "",
+        "---\nextra_gated_fields:\n  Company: text\n  Age: number\n---\n",
+        "gating-field-invalid",
+    );
+    let (ok, remote) = push_with(
+        &policy("gating", "deny", ""),
+        "---\nextra_gated_fields:\n  Company: text\n  Use:\n    type: select\n    options: [Research, {label: Other, value: other}]\n---\n",
+    );
+    assert!(ok, "{remote}");
+}
+
+#[test]
+fn audience_tag_required() {
+    each_level(
+        "audience",
+        "require-tag = true",
+        "---\nlicense: mit\n---\n",
+        "audience-tag-required",
+    );
+}
+
+#[test]
+fn audience_tag_removal_is_refused() {
+    for (level, refused) in [("deny", true), ("warn", false)] {
+        let s = Sandbox::new();
+        s.policy("p.toml", &policy("audience", level, "protect-removal = true"));
+        s.card("---\nlicense: mit\ntags:\n- not-for-all-audiences\n---\n");
+        assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+        s.card("---\nlicense: mit\ntags:\n- art\n---\n");
+        let p = s.push(&["HEAD:refs/heads/main"]);
+        assert_eq!(p.ok, !refused, "{}", p.remote);
+        assert!(
+            p.remote
+                .contains("[audience-tag-removed]: this push removes the tag \"not-for-all-audiences\""),
+            "{}",
+            p.remote
+        );
+        // A new branch compares with nothing: no removal.
+        git(&s.work, &["checkout", "-q", "-b", "other"]);
+        assert!(s.push(&["HEAD:refs/heads/other"]).ok);
+    }
+}
+
+#[test]
+fn card_required_and_sections() {
+    each_level("card", "required = true", "# no front matter\n", "card-missing");
+    each_level(
+        "card",
+        "sections = [\"Out-of-Scope Use\"]",
+        "---\nlicense: mit\n---\n# Model\n",
+        "card-section-missing",
+    );
+    let (ok, remote) = push_with(
+        &policy("card", "deny", "sections = [\"Out-of-Scope Use\"]"),
+        "---\nlicense: mit\n---\n## Out-of-scope use\n",
+    );
+    assert!(ok, "{remote}");
+}
+
+#[test]
+fn hub_rule_levels_and_repo_type() {
+    let (ok, remote) = push_with(&policy("hub", "warn", ""), "---\nlicense: MIT\n---\n");
+    assert!(
+        ok && remote.contains("Your push was accepted, but with warnings:"),
+        "{remote}"
+    );
+    let (ok, remote) = push_with(&policy("hub", "off", ""), "---\nlicense: MIT\n---\n");
+    assert!(ok && remote.is_empty(), "{remote}");
+    let space = "[[policy]]\nname = \"s\"\nrepos = [\"acme/*\"]\nrepo-type = \"space\"\n";
+    let (ok, remote) = push_with(space, "---\ncolorFrom: '#fff'\ncolorTo: blue\n---\n");
+    assert!(!ok);
+    assert!(
+        remote.contains("- Error: \"colorFrom\" must be one of [red, yellow, green, blue, indigo, purple, pink, gray]"),
+        "{remote}"
+    );
+}
+
+#[test]
+fn every_matching_policy_applies_and_excludes_work() {
+    let toml = "[[policy]]\nname = \"all\"\nrepos = [\"*\"]\n[policy.license]\nrequired = true\n\n\
+                [[policy]]\nname = \"acme\"\nrepos = [\"acme/*\"]\nexclude = [\"acme/model\"]\n[policy.license]\ndeny = [\"mit\"]\n";
+    let (ok, remote) = push_with(toml, "---\nlicense: mit\n---\n");
+    assert!(ok, "acme/model is excluded from the acme policy:\n{remote}");
+    let (ok, remote) = push_with(toml, "---\ntags: [x]\n---\n");
+    assert!(!ok && remote.contains("policy: all"), "{remote}");
+}

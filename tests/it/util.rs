@@ -1,0 +1,186 @@
+//! The test harness: temporary bare repositories with the hook installed, pushed to with the real
+//! `git` client in a hermetic environment (no system or user config, fixed identities).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// The hubgate binary under test.
+pub fn hubgate_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_hubgate"))
+}
+
+/// A `git` command with a hermetic environment.
+pub fn git_cmd(dir: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Tester")
+        .env("GIT_AUTHOR_EMAIL", "tester@example.org")
+        .env("GIT_COMMITTER_NAME", "Tester")
+        .env("GIT_COMMITTER_EMAIL", "tester@example.org")
+        .env("GIT_AUTHOR_DATE", "2000-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2000-01-01T00:00:00Z")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_OBJECT_DIRECTORY")
+        .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+        .env_remove("GIT_QUARANTINE_PATH")
+        .env_remove("HUBGATE_POLICIES")
+        .env_remove("HUBGATE_REPO_ROOT")
+        .env_remove("HUBGATE_ON_ERROR")
+        .env_remove("RUST_LOG");
+    c
+}
+
+/// Runs git and fails the test loudly if it fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let o = git_cmd(dir).args(args).output().expect("git must be installed");
+    assert!(
+        o.status.success(),
+        "git {args:?} in {} failed:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+/// The result of a push.
+pub struct Push {
+    /// Whether git reported success.
+    pub ok: bool,
+    /// The `remote:` lines, prefix and git's trailing padding removed.
+    pub remote: String,
+    /// All of git's stderr.
+    pub stderr: String,
+}
+
+/// A bare server repository with hubgate as pre-receive, and a work clone.
+pub struct Sandbox {
+    _tmp: tempfile::TempDir,
+    /// Root of the sandbox.
+    pub root: PathBuf,
+    /// `<root>/<owner>/<name>.git`.
+    pub server: PathBuf,
+    /// The work tree.
+    pub work: PathBuf,
+    /// The policy directory the hook uses.
+    pub policies: PathBuf,
+}
+
+impl Sandbox {
+    /// A sandbox whose server is named `acme/model` by its path.
+    pub fn new() -> Sandbox {
+        Self::named("acme", "model")
+    }
+
+    /// A sandbox whose server is `<owner>/<name>.git`.
+    pub fn named(owner: &str, name: &str) -> Sandbox {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!("hubgate-it-{n}-"))
+            .tempdir()
+            .expect("tempdir");
+        let root = tmp.path().to_owned();
+        let server = root.join(owner).join(format!("{name}.git"));
+        std::fs::create_dir_all(&server).expect("mkdir");
+        git(&server, &["init", "-q", "--bare", "-b", "main"]);
+        let policies = root.join("policies");
+        std::fs::create_dir_all(&policies).expect("mkdir");
+        let hook = server.join("hooks/pre-receive");
+        std::fs::write(
+            &hook,
+            format!(
+                "#!/bin/sh\nexec '{}' --policies '{}' pre-receive\n",
+                hubgate_bin().display(),
+                policies.display()
+            ),
+        )
+        .expect("hook");
+        make_executable(&hook);
+        git(&root, &["clone", "-q", server.to_str().expect("utf8 path"), "work"]);
+        let work = root.join("work");
+        Sandbox {
+            _tmp: tmp,
+            root,
+            server,
+            work,
+            policies,
+        }
+    }
+
+    /// Writes a policy file into the hook's policy directory.
+    pub fn policy(&self, file: &str, toml: &str) {
+        std::fs::write(self.policies.join(file), toml).expect("policy");
+    }
+
+    /// Writes a file in the work tree.
+    pub fn write(&self, path: &str, bytes: impl AsRef<[u8]>) {
+        let p = self.work.join(path);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(p, bytes).expect("write");
+    }
+
+    /// Commits everything in the work tree.
+    pub fn commit(&self, message: &str) -> String {
+        git(&self.work, &["add", "-A"]);
+        git(&self.work, &["commit", "-q", "--allow-empty", "-m", message]);
+        git(&self.work, &["rev-parse", "HEAD"])
+    }
+
+    /// Writes README.md and commits it.
+    pub fn card(&self, text: &str) -> String {
+        self.write("README.md", text);
+        self.commit("card")
+    }
+
+    /// Pushes with the given refspecs.
+    pub fn push(&self, refspecs: &[&str]) -> Push {
+        let mut args = vec!["push", "origin"];
+        args.extend_from_slice(refspecs);
+        let o: Output = git_cmd(&self.work).args(&args).output().expect("git push");
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        let remote = stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("remote: ").or_else(|| (l == "remote:").then_some("")))
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n");
+        Push {
+            ok: o.status.success(),
+            remote,
+            stderr,
+        }
+    }
+
+    /// The server's value of a ref, if it exists.
+    pub fn server_ref(&self, name: &str) -> Option<String> {
+        let o = git_cmd(&self.server)
+            .args(["rev-parse", "--verify", "-q", name])
+            .output()
+            .expect("git");
+        o.status
+            .success()
+            .then(|| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    }
+}
+
+/// Runs `hubgate` with arguments in a directory.
+pub fn hubgate(dir: &Path, args: &[&str]) -> Output {
+    let mut c = Command::new(hubgate_bin());
+    c.args(args)
+        .current_dir(dir)
+        .env_remove("HUBGATE_POLICIES")
+        .env_remove("HUBGATE_REPO_ROOT");
+    c.output().expect("hubgate runs")
+}
+
+#[cfg(unix)]
+pub fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
