@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Benchmark: `hubgate pre-receive` against the object floor (`git cat-file -p <new>:README.md`)
+# on repositories with 10, 10,000 and 100,000 commits, and one push of 1,000 refs.
+# Usage: scripts/bench.sh [RUNS]   (default 30 runs per measurement; prints a Markdown table)
+# Needs: cargo, git, python3. Writes only under a temporary directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS="${1:-30}"
+cargo build --release -q
+BIN="$PWD/target/release/hubgate"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+
+# A bare repository with N commits on main; every commit changes model.txt, the last one README.md.
+make_repo() {
+  local n="$1" dir="$TMP/repo-$1.git"
+  git init -q --bare -b main "$dir"
+  python3 - "$n" <<'PY' | git -C "$dir" fast-import --quiet
+import sys
+n = int(sys.argv[1])
+out = sys.stdout
+def blob(mark, data):
+    b = data.encode()
+    out.write(f"blob\nmark :{mark}\ndata {len(b)}\n"); out.write(data); out.write("\n")
+card = "---\nlicense: apache-2.0\ntags:\n- text-generation\nlanguage: [en]\n---\n# Model\n"
+blob(1, card)
+for i in range(n):
+    blob(2, f"weights {i}\n")
+    if i == n - 1:
+        blob(3, card + f"\nrevision {i}\n")
+    msg = f"c{i}"
+    out.write(f"commit refs/heads/main\ncommitter B <b@example.org> {1000000000 + i} +0000\ndata {len(msg)}\n{msg}\n")
+    out.write("M 100644 :2 model.txt\n")
+    out.write(f"M 100644 :{3 if i == n - 1 else 1} README.md\n\n")
+PY
+  echo "$dir"
+}
+
+python3 - "$BIN" "$RUNS" "$TMP" <<'PY' "$(make_repo 10)" "$(make_repo 10000)" "$(make_repo 100000)"
+import os, resource, statistics, subprocess, sys, time
+bin_, runs, tmp = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+repos = sys.argv[4:]
+zero = "0" * 40
+
+def rev(repo, spec):
+    return subprocess.run(["git", "-C", repo, "rev-parse", spec], capture_output=True, text=True, check=True).stdout.strip()
+
+def measure(cmd, stdin, cwd):
+    times = []
+    for _ in range(runs + 3):
+        t = time.perf_counter()
+        p = subprocess.run(cmd, input=stdin, cwd=cwd, capture_output=True, env={**os.environ, "GIT_DIR": "."})
+        times.append((time.perf_counter() - t) * 1000)
+        if p.returncode not in (0, 1):
+            sys.exit(f"{cmd} failed: {p.stderr.decode()}")
+    return statistics.median(times[3:])
+
+def peak_kib(cmd, stdin, cwd):
+    # ru_maxrss of exactly this child (os.wait4), in KiB on Linux.
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         cwd=cwd, env={**os.environ, "GIT_DIR": "."})
+    p.stdin.write(stdin)
+    p.stdin.close()
+    _, _, usage = os.wait4(p.pid, 0)
+    return usage.ru_maxrss
+
+print("| repository | hubgate pre-receive (median ms) | git cat-file floor (median ms) | ratio | hubgate peak RSS (MiB) |")
+print("| --- | --- | --- | --- | --- |")
+for repo in repos:
+    new, old = rev(repo, "main"), rev(repo, "main~1")
+    line = f"{old} {new} refs/heads/main\n".encode()
+    h = measure([bin_, "pre-receive"], line, repo)
+    f = measure(["git", "cat-file", "-p", f"{new}:README.md"], b"", repo)
+    rss = peak_kib([bin_, "pre-receive"], line, repo) / 1024
+    commits = os.path.basename(repo).split("-")[1].split(".")[0]
+    print(f"| {commits} commits | {h:.2f} | {f:.2f} | {h / f:.2f}x | {rss:.1f} |")
+
+# 1,000 refs in one push: each ref a new branch at a distinct commit with its own card.
+repo = repos[0]
+script = []
+for i in range(1000):
+    card = f"---\nlicense: mit\ntags: [t{i}]\n---\n# {i}\n"
+    script.append(f"blob\nmark :{i + 1}\ndata {len(card)}\n{card}\ncommit refs/heads/b{i}\ncommitter B <b@example.org> 1000000000 +0000\ndata 1\nx\nM 100644 :{i + 1} README.md\n\n")
+subprocess.run(["git", "-C", repo, "fast-import", "--quiet"], input="".join(script).encode(), check=True)
+lines = "".join(f"{zero} {rev(repo, f'b{i}')} refs/heads/b{i}\n" for i in range(1000)).encode()
+h = measure([bin_, "pre-receive"], lines, repo)
+rss = peak_kib([bin_, "pre-receive"], lines, repo) / 1024
+print(f"\n1,000 refs in one push (every card parsed and verified): median {h:.1f} ms, peak RSS {rss:.1f} MiB")
+PY
