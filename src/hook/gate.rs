@@ -88,10 +88,11 @@ fn check_one(repo: &Repo, applied: &Applied, update: &Update) -> Result<Vec<Find
         },
     };
     // The old card matters only to a rule that compares with it (audience removal).
-    let compares = applied
-        .policies
-        .iter()
-        .any(|p| p.audience.as_ref().is_some_and(|a| a.protect_removal && a.rule.level != Level::Off));
+    let compares = applied.policies.iter().any(|p| {
+        p.audience
+            .as_ref()
+            .is_some_and(|a| a.protect_removal && a.rule.level != Level::Off)
+    });
     let old_card = match old_readme {
         Some(Readme::Blob(id)) if compares => match repo.blob(id)? {
             Blob::Bytes(bytes) => Some(Card::read(&bytes)),
