@@ -182,3 +182,133 @@ pub(crate) fn joi_list<S: AsRef<str>>(items: &[S]) -> String {
 pub(crate) fn js_length(s: &str) -> usize {
     s.encode_utf16().count()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(card: &str, repo_type: RepoType) -> Vec<(String, Severity, Option<usize>)> {
+        verify(&Card::read(card.as_bytes()), repo_type)
+            .into_iter()
+            .map(|f| (f.message, f.severity, f.line))
+            .collect()
+    }
+
+    fn errors(card: &str, repo_type: RepoType) -> Vec<String> {
+        messages(card, repo_type)
+            .into_iter()
+            .filter(|(_, s, _)| *s == Severity::Error)
+            .map(|(m, _, _)| m)
+            .collect()
+    }
+
+    #[test]
+    fn top_level_shapes() {
+        assert_eq!(
+            errors("---\n\n---\n", RepoType::Model),
+            ["The YAML metadata of your README.md is invalid."]
+        );
+        assert_eq!(
+            errors("---\nhello\n---\n", RepoType::Model),
+            ["The YAML metadata of your README.md is invalid."]
+        );
+        assert_eq!(
+            errors("---\n- a\n- b\n---\n", RepoType::Model),
+            ["\"value\" must be of type object"]
+        );
+        assert!(errors("---\nbogus_key: 1\n---\n", RepoType::Model).is_empty());
+        let warn = messages("# no metadata\n", RepoType::Space);
+        assert_eq!(warn[0].0, "empty or missing yaml metadata in repo card");
+        assert_eq!(warn[0].1, Severity::Warning);
+    }
+
+    #[test]
+    fn every_problem_is_listed_with_joi_labels() {
+        let card = "---\nlicense: [mit, MIT]\ntags: text\ndatasets: [null]\nwidget: {}\nbase_model: ''\n\
+                    model-index:\n- name: m\n  results:\n  - task: {type: t}\n    dataset: {type: d, name: n, config: 3}\n\
+                    language: [en, en-US]\n---\n";
+        assert_eq!(
+            errors(card, RepoType::Model),
+            [
+                licenses::message("license[1]"),
+                "\"tags\" must be an array".to_owned(),
+                "\"datasets[0]\" must be a string".to_owned(),
+                "\"widget\" must be an array".to_owned(),
+                "\"base_model\" is not allowed to be empty".to_owned(),
+                language::message("language[1]", "en-US"),
+                "\"model-index[0].results[0].dataset.config\" must be a string".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn base_model_must_be_an_id() {
+        assert_eq!(
+            errors("---\nbase_model: Kokoro 82M\n---\n", RepoType::Model),
+            ["\"base_model\" with value \"Kokoro 82M\" is not valid. Use a model id from https://hf.co/models."]
+        );
+        assert!(errors("---\nbase_model: [a/b, c]\n---\n", RepoType::Model).is_empty());
+    }
+
+    #[test]
+    fn dataset_and_space_rules() {
+        assert_eq!(
+            errors("---\nlicenses: mit\ntask_categories: text\n---\n", RepoType::Dataset),
+            ["\"licenses\" is not allowed", "\"task_categories\" must be an array"]
+        );
+        let long = "x".repeat(61);
+        assert_eq!(
+            errors(
+                &format!("---\ncolorTo: '#fff'\nshort_description: {long}\n---\n"),
+                RepoType::Space
+            ),
+            [
+                "\"colorTo\" must be one of [red, yellow, green, blue, indigo, purple, pink, gray]",
+                "\"short_description\" length must be less than or equal to 60 characters long"
+            ]
+        );
+        let warnings = messages("---\nsdk: gradio\npython_version: 3.10\n---\n", RepoType::Space);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].0.starts_with("\"python_version\" must be a string"));
+        assert_eq!(warnings[0].1, Severity::Warning);
+        assert_eq!(warnings[0].2, Some(3));
+    }
+
+    #[test]
+    fn yaml_errors_carry_the_snippet_and_the_card_line() {
+        let f = verify(&Card::read(b"\n---\na: 1\na: 2\n---\n"), RepoType::Model);
+        assert_eq!(f[0].message, "Invalid YAML in README.md: duplicated mapping key (2:1)");
+        assert_eq!(f[0].line, Some(4));
+        assert_eq!(f[0].detail.as_deref(), Some(" 1 | a: 1\n 2 | a: 2\n-----^\n"));
+        assert_eq!(f[0].help.as_deref(), Some(YAML_HELP));
+    }
+
+    #[test]
+    fn hostile_yaml_is_refused_by_the_budget() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..12 {
+            let prev = if i == 0 { "a".to_owned() } else { format!("b{}", i - 1) };
+            bomb.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let deep_block: String = (0..10_000).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        let many_keys: String = (0..300_000).map(|i| format!("k{i}: {i}\n")).collect();
+        for yaml in [bomb, deep, deep_block, many_keys] {
+            let card = format!("---\n{yaml}---\n");
+            let f = verify(&Card::read(card.as_bytes()), RepoType::Model);
+            assert!(
+                f.iter()
+                    .any(|f| matches!(f.code, Code::HubYamlTooComplex | Code::HubYamlInvalid)),
+                "{:?}",
+                f.iter().map(|f| &f.message).collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    fn ten_thousand_keys_are_fine() {
+        let yaml: String = (0..10_000).map(|i| format!("k{i}: {i}\n")).collect();
+        let card = format!("---\nlicense: mit\n{yaml}---\n");
+        assert!(errors(&card, RepoType::Model).is_empty());
+    }
+}

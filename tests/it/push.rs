@@ -174,3 +174,34 @@ fn pushing_to_the_reserved_namespace_is_refused() {
     assert!(!p.ok);
     assert!(p.remote.contains("error[ref-reserved]"), "{}", p.remote);
 }
+
+#[test]
+fn an_oversized_card_is_refused_without_being_read() {
+    let s = Sandbox::new();
+    let mut card = String::from("---\nlicense: mit\n---\n");
+    card.push_str(&"x".repeat(11 * 1024 * 1024));
+    s.card(&card);
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok);
+    assert!(
+        p.remote.contains("error[card-too-large]: README.md is 11534357 bytes"),
+        "{}",
+        p.remote
+    );
+}
+
+#[test]
+fn a_non_utf8_card_is_read_lossily_with_a_warning() {
+    let s = Sandbox::new();
+    s.card("---\nlicense: mit\n---\n\u{0}");
+    s.write("README.md", b"---\nlicense: mit\n---\n\xff\xfe binary\x00tail\n");
+    s.commit("binary card");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok, "{}", p.remote);
+    assert!(
+        p.remote
+            .contains("warning[card-not-utf8]: README.md is not valid UTF-8"),
+        "{}",
+        p.remote
+    );
+}
