@@ -81,7 +81,7 @@ pub(super) fn run(args: Args, env: &Env, policies: Option<&Path>) -> Result<Exit
             .collect::<Result<Vec<_>>>()?
     };
     let findings = gate::check(&repo, &applied, &updates)?;
-    super::print(&findings, args.format)?;
+    super::print(&findings, args.format, updates.len() > 1)?;
     Ok(super::exit_for(&findings))
 }
 

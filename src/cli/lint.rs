@@ -52,6 +52,6 @@ pub(super) fn run(args: Args, policies: Option<&Path>) -> Result<ExitCode> {
         };
         findings.extend(evaluate(&applied, &subject));
     }
-    super::print(&findings, args.format)?;
+    super::print(&findings, args.format, files.len() > 1)?;
     Ok(super::exit_for(&findings))
 }

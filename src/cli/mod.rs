@@ -102,10 +102,10 @@ fn exit_for(findings: &[crate::verdict::Finding]) -> ExitCode {
 }
 
 /// Writes findings in the chosen format to stdout.
-fn print(findings: &[crate::verdict::Finding], format: Format) -> anyhow::Result<()> {
+fn print(findings: &[crate::verdict::Finding], format: Format, several: bool) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Text => out.write_all(crate::report::text(findings).as_bytes())?,
+        Format::Text => out.write_all(crate::report::text(findings, several).as_bytes())?,
         Format::Json => writeln!(out, "{}", crate::report::json(findings))?,
     }
     Ok(())

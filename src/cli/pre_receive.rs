@@ -20,8 +20,8 @@ const MAX_INPUT: u64 = 64 * 1024 * 1024;
 pub(super) fn run(env: &Env, policies: Option<&Path>) -> ExitCode {
     let mut out = std::io::stdout().lock();
     match evaluate(env, policies) {
-        Ok(findings) => {
-            let _ = out.write_all(crate::report::text(&findings).as_bytes());
+        Ok((findings, refs)) => {
+            let _ = out.write_all(crate::report::text(&findings, refs > 1).as_bytes());
             super::exit_for(&findings)
         }
         Err(e) => {
@@ -43,7 +43,8 @@ pub(super) fn run(env: &Env, policies: Option<&Path>) -> ExitCode {
     }
 }
 
-fn evaluate(env: &Env, policies: Option<&Path>) -> Result<Vec<crate::verdict::Finding>> {
+/// The findings of the push and the number of refs it updates.
+fn evaluate(env: &Env, policies: Option<&Path>) -> Result<(Vec<crate::verdict::Finding>, usize)> {
     let mut stdin = Vec::new();
     std::io::stdin()
         .take(MAX_INPUT)
@@ -56,5 +57,5 @@ fn evaluate(env: &Env, policies: Option<&Path>) -> Result<Vec<crate::verdict::Fi
     let applied = crate::policy::select(&all, &repo_name, None).map_err(anyhow::Error::msg)?;
     tracing::debug!(repo = %repo_name, policies = applied.policies.len(), refs = updates.len(), "pre-receive");
     let repo = Repo::open(&git_dir, &env.quarantine)?;
-    gate::check(&repo, &applied, &updates)
+    Ok((gate::check(&repo, &applied, &updates)?, updates.len()))
 }

@@ -10,23 +10,28 @@ use crate::verdict::{Finding, Severity, Verdict};
 
 const RULE: &str = "-------------------------------------------------------------------------";
 
-/// Renders findings as text, grouped by ref in first-seen order.
-pub fn text(findings: &[Finding]) -> String {
-    let mut refs: Vec<Option<&str>> = Vec::new();
+/// Renders findings as text, grouped by ref and file in first-seen order. `several` says the
+/// run covered more than one ref or file: each Hub block is then preceded by a line naming them,
+/// since the Hub's own block names neither (for a single ref it stays byte for byte the Hub's).
+pub fn text(findings: &[Finding], several: bool) -> String {
+    let key = |f: &Finding| (f.refname.clone(), f.file.clone());
+    let mut groups: Vec<(Option<String>, Option<String>)> = Vec::new();
     for f in findings {
-        if !refs.contains(&f.refname.as_deref()) {
-            refs.push(f.refname.as_deref());
+        if !groups.contains(&key(f)) {
+            groups.push(key(f));
         }
     }
-    let many = refs.len() > 1;
+    let many = several || groups.len() > 1;
     let mut out = String::new();
-    for r in &refs {
-        let of_ref: Vec<&Finding> = findings.iter().filter(|f| f.refname.as_deref() == *r).collect();
-        let hub: Vec<&Finding> = of_ref.iter().copied().filter(|f| f.is_hub()).collect();
-        let own: Vec<&Finding> = of_ref.iter().copied().filter(|f| !f.is_hub()).collect();
+    for group in &groups {
+        let of_group: Vec<&Finding> = findings.iter().filter(|f| key(f) == *group).collect();
+        let hub: Vec<&Finding> = of_group.iter().copied().filter(|f| f.is_hub()).collect();
+        let own: Vec<&Finding> = of_group.iter().copied().filter(|f| !f.is_hub()).collect();
         if !hub.is_empty() {
-            if many && let Some(r) = r {
-                out.push_str(&format!("hubgate: {r}: README.md\n"));
+            // The Hub's block names neither ref nor file; with several, say which one follows.
+            if many {
+                let names: Vec<&str> = [&group.0, &group.1].into_iter().flatten().map(String::as_str).collect();
+                out.push_str(&format!("hubgate: {}\n", names.join(": ")));
             }
             hub_block(&mut out, &hub);
         }

@@ -79,7 +79,7 @@ fn several_refs_with_mixed_results_refuse_the_whole_push() {
     ]);
     assert!(!p.ok);
     assert!(
-        p.remote.contains("hubgate: refs/heads/bad: README.md") || p.remote.contains("Sorry, your push"),
+        p.remote.contains("hubgate: refs/heads/bad: README.md") && p.remote.contains("Sorry, your push"),
         "{}",
         p.remote
     );
