@@ -1,9 +1,13 @@
 //! hubgate: a Hugging Face Hub-compatible gate for ML repositories on self-hosted git servers.
 pub mod card;
 pub mod cli;
+pub mod config;
+pub mod discussion;
+pub mod forge;
 pub mod hook;
 pub mod hub;
 pub mod policy;
 pub mod repo;
 pub mod report;
+pub mod time;
 pub mod verdict;

@@ -3,7 +3,10 @@
 mod card;
 mod check;
 mod demo;
+mod discussions;
 mod lint;
+mod outbox;
+mod post_receive;
 mod pre_receive;
 
 use std::io::Write;
@@ -23,6 +26,9 @@ pub struct Cli {
     /// Hub-compatible default.
     #[arg(long, global = true, value_name = "PATH")]
     policies: Option<PathBuf>,
+    /// Server configuration file (discussions, forge delivery); default `$HUBGATE_CONFIG`.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -41,6 +47,12 @@ pub enum Format {
 enum Command {
     /// git hook: checks the pushed refs read from stdin; refuses the whole push on an error.
     PreReceive,
+    /// git hook: records risk-relevant metadata changes of an accepted push as discussions.
+    PostReceive,
+    /// Reads and answers the discussion entries kept in a repository.
+    Discussions(discussions::Args),
+    /// Shows or delivers the entries waiting for the forge.
+    Outbox(outbox::Args),
     /// Dry run on a repository: the pre-receive evaluation for the named refs (default: every
     /// branch) as if newly pushed, or for one exact update with --old/--new/--ref.
     Check(check::Args),
@@ -58,8 +70,12 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let env = crate::hook::env::Env::read();
     let policies = cli.policies.or_else(|| env.policies.clone());
+    let config = cli.config.or_else(|| env.config.clone());
     let result = match cli.command {
         Command::PreReceive => return pre_receive::run(&env, policies.as_deref()),
+        Command::PostReceive => return post_receive::run(&env, policies.as_deref(), config.as_deref()),
+        Command::Discussions(args) => discussions::run(args),
+        Command::Outbox(args) => outbox::run(args, config.as_deref()),
         Command::Check(args) => check::run(args, &env, policies.as_deref()),
         Command::Lint(args) => lint::run(args, policies.as_deref()),
         Command::Card(args) => card::run(args),

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::hook::{env::Env, gate, input};
-use crate::repo::{Repo, name};
+use crate::repo::Repo;
 
 /// The most stdin hubgate reads: far above 100,000 ref lines.
 const MAX_INPUT: u64 = 64 * 1024 * 1024;
@@ -53,7 +53,7 @@ fn evaluate(env: &Env, policies: Option<&Path>) -> Result<(Vec<crate::verdict::F
     let updates = input::parse(&stdin).context("cannot read the push from git")?;
     let all = super::load_policies(policies)?;
     let git_dir = env.git_dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    let repo_name = name::derive(&git_dir, env.repo_root.as_deref());
+    let repo_name = env.repo_name(&git_dir);
     let applied = crate::policy::select(&all, &repo_name, None).map_err(anyhow::Error::msg)?;
     tracing::debug!(repo = %repo_name, policies = applied.policies.len(), refs = updates.len(), "pre-receive");
     let repo = Repo::open(&git_dir, &env.quarantine)?;

@@ -17,9 +17,24 @@ pub struct Env {
     pub repo_root: Option<PathBuf>,
     /// `HUBGATE_ON_ERROR=accept`: let pushes through on an internal failure (default: refuse).
     pub fail_open: bool,
+    /// `HUBGATE_CONFIG`: the server configuration file.
+    pub config: Option<PathBuf>,
+    /// Who pushed: `GITEA_PUSHER_NAME` (Gitea, Forgejo), `GL_USERNAME` (GitLab),
+    /// `GITHUB_USER_LOGIN` (GitHub Enterprise).
+    pub pusher: Option<String>,
+    /// The repository's owner and name on the forge: `GITEA_REPO_USER_NAME`, `GITEA_REPO_NAME`.
+    pub forge_repo: Option<(String, String)>,
 }
 
 impl Env {
+    /// The repository's `owner/name`: the forge's, when the forge says it, else from the path.
+    pub fn repo_name(&self, git_dir: &std::path::Path) -> String {
+        match &self.forge_repo {
+            Some((owner, name)) => format!("{owner}/{name}"),
+            None => crate::repo::name::derive(git_dir, self.repo_root.as_deref()),
+        }
+    }
+
     /// Reads the process environment.
     pub fn read() -> Env {
         let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
@@ -34,6 +49,15 @@ impl Env {
             policies: var("HUBGATE_POLICIES").map(PathBuf::from),
             repo_root: var("HUBGATE_REPO_ROOT").map(PathBuf::from),
             fail_open: var("HUBGATE_ON_ERROR").is_some_and(|v| v == "accept"),
+            config: var("HUBGATE_CONFIG").map(PathBuf::from),
+            pusher: ["GITEA_PUSHER_NAME", "GL_USERNAME", "GITHUB_USER_LOGIN"]
+                .iter()
+                .find_map(|k| var(k))
+                .map(|v| v.to_string_lossy().into_owned()),
+            forge_repo: match (var("GITEA_REPO_USER_NAME"), var("GITEA_REPO_NAME")) {
+                (Some(o), Some(n)) => Some((o.to_string_lossy().into_owned(), n.to_string_lossy().into_owned())),
+                _ => None,
+            },
         }
     }
 }

@@ -82,6 +82,15 @@ struct RawPolicy {
     audience: Option<RawAudience>,
     #[serde(default)]
     card: Option<RawCard>,
+    #[serde(default)]
+    discussions: Option<RawDiscussions>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDiscussions {
+    #[serde(default)]
+    watch_keys: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -303,6 +312,7 @@ pub fn parse(file: &Path, text: &str, policies: &mut Vec<Policy>, problems: &mut
                 required: c.required,
                 sections: c.sections,
             }),
+            watch_keys: p.discussions.map(|d| d.watch_keys).unwrap_or_default(),
         });
     }
 }

@@ -145,6 +145,8 @@ pub struct Policy {
     pub audience: Option<Audience>,
     /// `[policy.card]`.
     pub card: Option<Card>,
+    /// `[policy.discussions] watch-keys`: further card keys whose changes post-receive records.
+    pub watch_keys: Vec<String>,
 }
 
 /// `*` crosses `/` so that `acme/*` also covers nested groups (`acme/team/model`).
@@ -168,6 +170,7 @@ impl Policy {
             gating: None,
             audience: None,
             card: None,
+            watch_keys: Vec::new(),
         }
     }
 

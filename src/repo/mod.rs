@@ -174,6 +174,26 @@ impl Repo {
             .detach())
     }
 
+    /// The card at `id` (a commit, or a tag on one) for comparisons: `None` when there is no
+    /// regular, readable README.md there.
+    pub fn card_at(&self, id: ObjectId) -> Result<Option<crate::card::Card>> {
+        let Some(commit) = self.commit(id)? else {
+            return Ok(None);
+        };
+        match self.readme(commit)? {
+            Readme::Blob(blob) => match self.blob(blob)? {
+                Blob::Bytes(bytes) => Ok(Some(crate::card::Card::read(&bytes))),
+                Blob::TooLarge(_) => Ok(None),
+            },
+            _ => Ok(None),
+        }
+    }
+
+    /// The default branch: the ref `HEAD` points to.
+    pub fn default_branch(&self) -> Option<String> {
+        self.repo.head_name().ok().flatten().map(|n| n.as_bstr().to_string())
+    }
+
     /// The id length of this repository's hash.
     pub fn hash_kind(&self) -> gix::hash::Kind {
         self.repo.object_hash()

@@ -13,3 +13,7 @@ mod policy_files;
 mod cards;
 // The dry runs and the demo: check, lint, card.
 mod commands;
+// post-receive: discussion entries in the repository and on a Gitea-compatible double.
+mod discussions;
+// The Gitea/Forgejo REST double (no real server can run here).
+mod gitea_double;

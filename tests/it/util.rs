@@ -184,3 +184,42 @@ pub fn make_executable(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
+
+impl Sandbox {
+    /// Installs `hubgate post-receive` too, with `config` as the server configuration file.
+    pub fn with_post_receive(self, config: &str) -> Sandbox {
+        let config_path = self.root.join("hubgate.toml");
+        std::fs::write(&config_path, config).expect("config");
+        let hook = self.server.join("hooks/post-receive");
+        std::fs::write(
+            &hook,
+            format!(
+                "#!/bin/sh\nexec '{}' --policies '{}' --config '{}' post-receive\n",
+                hubgate_bin().display(),
+                self.policies.display(),
+                config_path.display()
+            ),
+        )
+        .expect("hook");
+        make_executable(&hook);
+        self
+    }
+
+    /// `hubgate discussions --repo <server> list --format json`, parsed.
+    pub fn discussions(&self) -> Vec<serde_json::Value> {
+        let o = hubgate(
+            &self.root,
+            &[
+                "discussions",
+                "--repo",
+                self.server.to_str().expect("utf8"),
+                "--format",
+                "json",
+                "list",
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        doc["discussions"].as_array().cloned().unwrap_or_default()
+    }
+}

@@ -7,6 +7,7 @@
 //! 777, `3.10` is 3.1 and `1_000` is the string "1_000", exactly as on the Hub.
 
 use super::value::Value;
+use crate::time::{civil_from_days, days_from_civil};
 
 /// Resolves a plain (unquoted) scalar the way js-yaml's implicit types do.
 pub fn plain(text: &str) -> Value {
@@ -250,30 +251,6 @@ fn iso(year: i64, month0: i64, day: i64, h: i64, mi: i64, s: i64, ms: i64, offse
         rem / 1000 % 60,
         rem % 1000
     )
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The inverse of [`days_from_civil`].
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 #[cfg(test)]

@@ -1,0 +1,142 @@
+//! `hubgate discussions`: reading and answering the entries kept in a repository.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use super::Format;
+use crate::discussion::store::Store;
+use crate::discussion::{Entry, Event};
+
+/// Arguments of `discussions`.
+#[derive(clap::Args)]
+pub(super) struct Args {
+    /// The repository (default: the current directory).
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t, global = true)]
+    format: Format,
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(clap::Subcommand)]
+enum Action {
+    /// Every entry, newest last.
+    List,
+    /// One entry with its events.
+    Show {
+        /// The entry's number.
+        num: u64,
+    },
+    /// Closes an entry (an administrator's answer), optionally with a comment.
+    Close {
+        /// The entry's number.
+        num: u64,
+        /// Who closes it (default: $USER).
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// Adds a comment to an entry.
+    Comment {
+        /// The entry's number.
+        num: u64,
+        /// The comment (Markdown).
+        text: String,
+        /// Who comments (default: $USER).
+        #[arg(long)]
+        author: Option<String>,
+    },
+}
+
+fn who(author: Option<String>) -> String {
+    author
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "administrator".into())
+}
+
+pub(super) fn run(args: Args) -> Result<ExitCode> {
+    let store = Store::open(&args.repo)?;
+    let mut out = std::io::stdout().lock();
+    let now = crate::time::rfc3339(crate::time::now());
+    let show = |out: &mut dyn Write, e: &Entry| -> Result<()> {
+        match args.format {
+            Format::Json => writeln!(out, "{}", serde_json::to_string(e)?)?,
+            Format::Text => {
+                writeln!(out, "#{} [{}] {}", e.num, e.status, e.title)?;
+                writeln!(
+                    out,
+                    "  {} {} -> {} by {} at {}",
+                    e.refname,
+                    short(&e.old),
+                    short(&e.new),
+                    e.pusher.as_deref().unwrap_or("(unknown)"),
+                    e.created_at
+                )?;
+                for c in &e.changes {
+                    writeln!(out, "  {}: {} -> {}", c.key, c.before, c.after)?;
+                }
+                for ev in &e.events {
+                    writeln!(out, "  -- {} by {} at {}", ev.kind, ev.author, ev.created_at)?;
+                    if let Some(body) = &ev.body {
+                        for line in body.lines() {
+                            writeln!(out, "     {line}")?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    };
+    match args.action {
+        Action::List => {
+            let entries = store.list()?;
+            match args.format {
+                Format::Json => writeln!(out, "{}", serde_json::json!({"discussions": entries}))?,
+                Format::Text => {
+                    for e in &entries {
+                        writeln!(
+                            out,
+                            "#{} [{}] {} ({}, {})",
+                            e.num, e.status, e.title, e.refname, e.created_at
+                        )?;
+                    }
+                }
+            }
+        }
+        Action::Show { num } => {
+            let e = store.get(num)?.with_context(|| format!("no discussion #{num}"))?;
+            show(&mut out, &e)?;
+        }
+        Action::Close { num, author } => {
+            let event = Event {
+                kind: "status-change".into(),
+                author: who(author),
+                created_at: now,
+                body: None,
+                status: Some("closed".into()),
+            };
+            let e = store.add_event(num, event)?;
+            show(&mut out, &e)?;
+        }
+        Action::Comment { num, text, author } => {
+            let event = Event {
+                kind: "comment".into(),
+                author: who(author),
+                created_at: now,
+                body: Some(text),
+                status: None,
+            };
+            let e = store.add_event(num, event)?;
+            show(&mut out, &e)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn short(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
+}

@@ -1,0 +1,123 @@
+//! The server configuration file (`--config`, `HUBGATE_CONFIG`): what post-receive watches, how
+//! long it may take, and where discussion entries are delivered. Policies stay in their own
+//! files; this file is about the server, not about repositories.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+/// The whole file; every table is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// `[discussions]`.
+    #[serde(default)]
+    pub discussions: Discussions,
+    /// `[gitea]`: deliver entries as issues on a Gitea or Forgejo instance.
+    #[serde(default)]
+    pub gitea: Option<Gitea>,
+}
+
+/// What post-receive records.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Discussions {
+    /// Record discussion entries at all.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Ref globs watched; `HEAD` means the repository's default branch.
+    #[serde(default = "default_refs")]
+    pub watch_refs: Vec<String>,
+    /// Further top-level card keys whose changes are recorded, for every repository.
+    #[serde(default)]
+    pub watch_keys: Vec<String>,
+    /// The most post-receive may take, in milliseconds, whatever the forge does.
+    #[serde(default = "default_timeout")]
+    pub timeout_ms: u64,
+}
+
+impl Default for Discussions {
+    fn default() -> Self {
+        Discussions {
+            enabled: true,
+            watch_refs: default_refs(),
+            watch_keys: Vec::new(),
+            timeout_ms: default_timeout(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_refs() -> Vec<String> {
+    vec!["HEAD".into(), "refs/pr/*".into()]
+}
+
+fn default_timeout() -> u64 {
+    5000
+}
+
+/// A Gitea or Forgejo instance (same REST API for issues and labels).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Gitea {
+    /// Base URL, e.g. `https://git.example.org` (the API lives under `/api/v1`).
+    pub url: String,
+    /// A file holding the access token (needs `write:issue`).
+    #[serde(default)]
+    pub token_file: Option<PathBuf>,
+    /// Or an environment variable holding it.
+    #[serde(default)]
+    pub token_env: Option<String>,
+    /// The label put on every issue (created when missing).
+    #[serde(default = "default_label")]
+    pub label: String,
+    /// The colour of that label when hubgate creates it.
+    #[serde(default = "default_color")]
+    pub label_color: String,
+}
+
+fn default_label() -> String {
+    "risk-metadata".into()
+}
+
+fn default_color() -> String {
+    "#d73a4a".into()
+}
+
+impl Gitea {
+    /// The token, from its file or variable; never printed.
+    pub fn token(&self) -> Result<String> {
+        if let Some(file) = &self.token_file {
+            let t = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read the token file {}", file.display()))?;
+            return Ok(t.trim().to_owned());
+        }
+        if let Some(var) = &self.token_env {
+            return std::env::var(var).with_context(|| format!("the token variable {var} is not set"));
+        }
+        anyhow::bail!("[gitea] needs token-file or token-env")
+    }
+}
+
+impl Config {
+    /// Reads the file, or the defaults when no file is configured.
+    pub fn load(path: Option<&Path>) -> Result<Config> {
+        let Some(path) = path else { return Ok(Config::default()) };
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        toml::from_str(&text).map_err(|e| {
+            let at = e.span().map(|s| {
+                let before = &text[..s.start.min(text.len())];
+                format!(
+                    ":{}:{}",
+                    before.matches('\n').count() + 1,
+                    before.rsplit('\n').next().map_or(0, str::len) + 1
+                )
+            });
+            anyhow::anyhow!("{}{}: {}", path.display(), at.unwrap_or_default(), e.message())
+        })
+    }
+}

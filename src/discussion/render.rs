@@ -1,0 +1,181 @@
+//! Titles and Markdown bodies of discussion entries, with every piece of card text escaped.
+//!
+//! Card text is untrusted: a licence name or a gating prompt could carry Markdown, HTML, links or
+//! `@mentions`. In bodies every such value is shown inside a code span (no markup, no links, no
+//! mentions are rendered there), with a backtick fence longer than any run inside it and table
+//! pipes escaped. Titles are plain text: values are reduced to a safe character set.
+
+use super::{Change, Entry};
+use crate::card::NFAA_TAG;
+use serde_json::Value as J;
+
+/// The Hub caps discussion titles at 200 characters (HUB-SPEC 7.2).
+const MAX_TITLE: usize = 200;
+const MAX_VALUE: usize = 60;
+
+/// A value reduced to characters that cannot be markup, a mention or a link in a title.
+fn title_value(v: &J) -> String {
+    let text = match v {
+        J::Null => return "none".into(),
+        J::String(s) => s.clone(),
+        J::Array(items) => items.iter().map(title_value).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    };
+    let safe: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._+-/ ,".contains(c) {
+                c
+            } else {
+                '?'
+            }
+        })
+        .take(MAX_VALUE)
+        .collect();
+    if text.chars().count() > MAX_VALUE {
+        format!("{safe}...")
+    } else {
+        safe
+    }
+}
+
+/// One change, as a title fragment.
+fn phrase(c: &Change) -> String {
+    let (b, a) = (title_value(&c.before), title_value(&c.after));
+    let nfaa = format!("tags:{NFAA_TAG}");
+    match c.key.as_str() {
+        "README.md" if c.before.is_null() => "Card created".into(),
+        "README.md" if c.after.is_null() => "Card deleted".into(),
+        "README.md" => format!("Card front matter: {b} -> {a}"),
+        "license" if c.before.is_null() => format!("License set: {a}"),
+        "license" if c.after.is_null() => format!("License removed: {b}"),
+        "license" => format!("License changed: {b} -> {a}"),
+        k if k == nfaa && c.after.is_null() => format!("{NFAA_TAG} removed"),
+        k if k == nfaa => format!("{NFAA_TAG} added"),
+        k if k.starts_with("section:") => format!("Section removed: {}", title_value(&J::String(k[8..].into()))),
+        "ref" => format!("Branch deleted: {b}"),
+        k if c.before.is_null() => format!("{} added", title_value(&J::String(k.into()))),
+        k if c.after.is_null() => format!("{} removed", title_value(&J::String(k.into()))),
+        k => format!("{} changed", title_value(&J::String(k.into()))),
+    }
+}
+
+/// The title: every change named, joined by `; `, at most 200 characters.
+pub fn title(changes: &[Change]) -> String {
+    let mut gating: Vec<&str> = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
+    for c in changes {
+        if c.key == "gated" || c.key.starts_with("extra_gated_") {
+            gating.push(&c.key);
+        } else {
+            parts.push(phrase(c));
+        }
+    }
+    if !gating.is_empty() {
+        parts.push(format!("Gating changed: {}", gating.join(", ")));
+    }
+    let t = parts.join("; ");
+    if t.chars().count() > MAX_TITLE {
+        format!("{}...", t.chars().take(MAX_TITLE - 3).collect::<String>())
+    } else {
+        t
+    }
+}
+
+/// Card text as an inert Markdown code span, safe inside a table cell.
+pub fn code(text: &str) -> String {
+    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let flat = flat.replace('|', "\\|");
+    let longest = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if flat.starts_with('`') || flat.ends_with('`') || flat.is_empty() {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{flat}{pad}{fence}")
+}
+
+fn cell(v: &J) -> String {
+    match v {
+        J::Null => "(absent)".into(),
+        J::String(s) => code(s),
+        other => code(&other.to_string()),
+    }
+}
+
+/// The opening comment: who, where, what changed (before/after), which policy watches it.
+pub fn body(e: &Entry) -> String {
+    let short = |id: &str| id.chars().take(12).collect::<String>();
+    let mut out = format!(
+        "hubgate recorded a risk-relevant metadata change on {}.\n\n| | |\n|---|---|\n| Repository | {} |\n| Pusher | {} |\n| Ref | {} |\n| Commits | {} → {} |\n| Policy | {} |\n",
+        code(&e.refname),
+        code(&e.repo),
+        e.pusher.as_deref().map_or("(unknown)".into(), code),
+        code(&e.refname),
+        code(&short(&e.old)),
+        code(&short(&e.new)),
+        if e.policies.is_empty() {
+            "(none)".into()
+        } else {
+            e.policies.iter().map(|p| code(p)).collect::<Vec<_>>().join(", ")
+        },
+    );
+    if let Some(reason) = &e.override_reason {
+        out.push_str(&format!("| Override | {} |\n", code(reason)));
+    }
+    out.push_str("\n| Key | Before | After |\n|---|---|---|\n");
+    for c in &e.changes {
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            code(&c.key),
+            cell(&c.before),
+            cell(&c.after)
+        ));
+    }
+    out.push_str("\nOwners and moderators: please review this change and answer here.\n");
+    out.push_str(&format!("\n<!-- hubgate:{} -->\n", marker(e)));
+    out
+}
+
+/// A marker that identifies the entry on a forge, so a retried delivery can find it: the hash of
+/// its idempotency key (repository, ref, old, new), hex only, safe inside an HTML comment.
+pub fn marker(e: &Entry) -> String {
+    let key = Entry::key(&e.repo, &e.refname, &e.old, &e.new);
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, key.as_bytes())
+        .map_or_else(|_| format!("{}-{}", e.refname.len(), e.num), |id| id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(key: &str, before: J, after: J) -> Change {
+        Change {
+            key: key.into(),
+            before,
+            after,
+        }
+    }
+
+    #[test]
+    fn titles_name_every_change() {
+        let t = title(&[
+            change("license", "creativeml-openrail-m".into(), "mit".into()),
+            change("tags:not-for-all-audiences", "not-for-all-audiences".into(), J::Null),
+            change("extra_gated_prompt", "a".into(), J::Null),
+        ]);
+        assert_eq!(
+            t,
+            "License changed: creativeml-openrail-m -> mit; not-for-all-audiences removed; Gating changed: extra_gated_prompt"
+        );
+    }
+
+    #[test]
+    fn card_text_cannot_inject() {
+        let t = title(&[change("license", J::Null, "[x](http://evil) @admin <b>".into())]);
+        assert_eq!(t, "License set: ?x??http?//evil? ?admin ?b?");
+        assert_eq!(code("a`b|c\n@d"), "``a`b\\|c @d``");
+        assert_eq!(code("`x`"), "`` `x` ``");
+    }
+}

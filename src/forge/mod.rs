@@ -1,0 +1,5 @@
+//! Delivering discussion entries beyond the repository: Gitea and Forgejo issues, through a
+//! durable outbox.
+
+pub mod gitea;
+pub mod outbox;

@@ -1,0 +1,355 @@
+use std::process::Stdio;
+
+use crate::gitea_double::{Gitea, Mode, down_url};
+use crate::util::{Sandbox, git, hubgate, hubgate_bin};
+
+const CONFIG: &str = "[discussions]\nwatch-refs = [\"HEAD\", \"refs/pr/*\"]\n";
+
+fn titles(s: &Sandbox) -> Vec<String> {
+    s.discussions()
+        .iter()
+        .map(|d| d["title"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn each_kind_of_change_yields_exactly_one_entry() {
+    let s = Sandbox::new().with_post_receive(CONFIG);
+    // Hub checks at warn so that a broken front matter can land and be recorded.
+    s.policy(
+        "p.toml",
+        "[[policy]]\nname = \"watch\"\nrepos = [\"*\"]\n[policy.hub]\nlevel = \"warn\"\n[policy.discussions]\nwatch-keys = [\"base_model\"]\n\
+         [policy.card]\nlevel = \"off\"\nsections = [\"Out-of-Scope Use\"]\n",
+    );
+    let steps: &[(&str, Option<&str>)] = &[
+        (
+            "---\nlicense: creativeml-openrail-m\n---\n## Out-of-Scope Use\n",
+            Some("Card created; License set: creativeml-openrail-m"),
+        ),
+        (
+            "---\nlicense: creativeml-openrail-m\npipeline_tag: x\n---\n## Out-of-Scope Use\n",
+            None,
+        ),
+        (
+            "---\nlicense: mit\n---\n## Out-of-Scope Use\n",
+            Some("License changed: creativeml-openrail-m -> mit"),
+        ),
+        (
+            "---\nlicense: mit\ntags: [not-for-all-audiences]\n---\n## Out-of-Scope Use\n",
+            Some("not-for-all-audiences added"),
+        ),
+        (
+            "---\nlicense: mit\ntags: [art]\n---\n## Out-of-Scope Use\n",
+            Some("not-for-all-audiences removed"),
+        ),
+        (
+            "---\nlicense: mit\ngated: manual\nextra_gated_prompt: hi\n---\n## Out-of-Scope Use\n",
+            Some("Gating changed: gated, extra_gated_prompt"),
+        ),
+        (
+            "---\nlicense: mit\ngated: manual\nextra_gated_prompt: hi\nbase_model: a/b\n---\n# Other\n",
+            Some("Section removed: Out-of-Scope Use; base_model added"),
+        ),
+        (
+            "---\nlicense: [\n---\n",
+            Some(
+                "Card front matter: valid -> invalid front matter; License removed: mit; base_model removed; Gating changed: gated, extra_gated_prompt",
+            ),
+        ),
+    ];
+    let mut expected = Vec::new();
+    for (card, title) in steps {
+        s.card(card);
+        let p = s.push(&["HEAD:refs/heads/main"]);
+        assert!(p.ok, "{}", p.stderr);
+        if let Some(t) = title {
+            expected.push((*t).to_owned());
+            assert!(
+                p.remote
+                    .contains(&format!("hubgate: opened discussion #{}: {t}", expected.len())),
+                "{}",
+                p.remote
+            );
+        }
+    }
+    std::fs::remove_file(s.work.join("README.md")).expect("rm");
+    s.commit("no card");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    expected.push("Card deleted".into());
+    assert_eq!(titles(&s), expected);
+    let first = &s.discussions()[1];
+    assert_eq!(first["num"], 2);
+    assert_eq!(first["status"], "open");
+    assert_eq!(first["ref"], "refs/heads/main");
+    assert_eq!(
+        first["changes"][0],
+        serde_json::json!({"key": "license", "before": "creativeml-openrail-m", "after": "mit"})
+    );
+    assert_eq!(first["policies"][0], "watch");
+    assert!(
+        first["events"][0]["body"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("| `license` | `creativeml-openrail-m` | `mit` |")
+    );
+    let fsck = crate::util::git_cmd(&s.server)
+        .args(["fsck", "--strict"])
+        .output()
+        .expect("fsck");
+    assert!(fsck.status.success(), "{}", String::from_utf8_lossy(&fsck.stderr));
+}
+
+#[test]
+fn replaying_post_receive_adds_nothing_and_unwatched_refs_are_ignored() {
+    let s = Sandbox::new().with_post_receive(CONFIG);
+    let old = s.card("---\nlicense: mit\n---\n");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let new = s.card("---\nlicense: apache-2.0\n---\n");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    assert!(
+        s.push(&["HEAD:refs/heads/feature"]).ok,
+        "feature branches are not watched by default"
+    );
+    assert_eq!(s.discussions().len(), 2);
+    let mut child = std::process::Command::new(hubgate_bin())
+        .args([
+            "--config",
+            s.root.join("hubgate.toml").to_str().expect("utf8"),
+            "post-receive",
+        ])
+        .current_dir(&s.server)
+        .env("GIT_DIR", ".")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{old} {new} refs/heads/main\n").as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    assert_eq!(
+        s.discussions().len(),
+        2,
+        "replay is idempotent: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // refs/pr/N is watched; deleting it is itself an entry.
+    assert!(s.push(&["HEAD:refs/pr/1"]).ok);
+    assert!(s.push(&[":refs/pr/1"]).ok);
+    let t = titles(&s);
+    assert_eq!(t[2], "Card created; License set: apache-2.0");
+    assert_eq!(t[3], "Branch deleted: refs/pr/1");
+}
+
+#[test]
+fn twenty_racing_pushes_get_numbers_one_to_twenty() {
+    let s = Sandbox::new().with_post_receive("[discussions]\nwatch-refs = [\"refs/heads/*\"]\n");
+    let licences = ["mit", "apache-2.0", "bsd", "isc", "cc0-1.0"];
+    for i in 0..20 {
+        git(&s.work, &["checkout", "-q", "--orphan", &format!("b{i}")]);
+        s.card(&format!(
+            "---\nlicense: {}\ntags: [t{i}]\n---\n",
+            licences[i % licences.len()]
+        ));
+    }
+    let work = s.work.clone();
+    let handles: Vec<_> = (0..20)
+        .map(|i| {
+            let work = work.clone();
+            std::thread::spawn(move || {
+                crate::util::git_cmd(&work)
+                    .args(["push", "origin", &format!("b{i}:refs/heads/b{i}")])
+                    .output()
+                    .expect("push")
+            })
+        })
+        .collect();
+    for h in handles {
+        let o = h.join().expect("thread");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let nums: Vec<u64> = s.discussions().iter().filter_map(|d| d["num"].as_u64()).collect();
+    assert_eq!(nums, (1..=20).collect::<Vec<_>>());
+    let mut refs: Vec<String> = s
+        .discussions()
+        .iter()
+        .map(|d| d["ref"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    refs.sort();
+    refs.dedup();
+    assert_eq!(refs.len(), 20, "one entry per accepted update");
+    let fsck = crate::util::git_cmd(&s.server)
+        .args(["fsck", "--strict"])
+        .output()
+        .expect("fsck");
+    assert!(fsck.status.success(), "{}", String::from_utf8_lossy(&fsck.stderr));
+}
+
+#[test]
+fn close_and_comment_answer_an_entry() {
+    let s = Sandbox::new().with_post_receive(CONFIG);
+    s.card("---\nlicense: mit\n---\n");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let repo = s.server.to_str().expect("utf8");
+    let o = hubgate(
+        &s.root,
+        &[
+            "discussions",
+            "--repo",
+            repo,
+            "comment",
+            "1",
+            "Reviewed.",
+            "--author",
+            "mod",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = hubgate(
+        &s.root,
+        &[
+            "discussions",
+            "--repo",
+            repo,
+            "--format",
+            "json",
+            "close",
+            "1",
+            "--author",
+            "mod",
+        ],
+    );
+    let e: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(e["status"], "closed");
+    assert_eq!(e["events"][1]["body"], "Reviewed.");
+    assert_eq!(e["events"][2]["type"], "status-change");
+    let o = hubgate(&s.root, &["discussions", "--repo", repo, "show", "7"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+fn gitea_config(url: &str, timeout_ms: u64) -> String {
+    format!(
+        "[discussions]\ntimeout-ms = {timeout_ms}\n[gitea]\nurl = \"{url}\"\ntoken-env = \"HUBGATE_TEST_GITEA_TOKEN\"\nlabel = \"risk-metadata\"\n"
+    )
+}
+
+/// The hooks read the token from the environment the test gives git.
+fn push_env(s: &Sandbox, token: &str, refspec: &str) -> crate::util::Push {
+    let o = crate::util::git_cmd(&s.work)
+        .env("HUBGATE_TEST_GITEA_TOKEN", token)
+        .env("GITEA_PUSHER_NAME", "alice")
+        .args(["push", "origin", refspec])
+        .output()
+        .expect("push");
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let remote = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("remote: "))
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n");
+    crate::util::Push {
+        ok: o.status.success(),
+        remote,
+        stderr,
+    }
+}
+
+fn flush(s: &Sandbox, token: &str) -> std::process::Output {
+    let mut c = std::process::Command::new(hubgate_bin());
+    c.args([
+        "--config",
+        s.root.join("hubgate.toml").to_str().expect("utf8"),
+        "outbox",
+        "--repo",
+        s.server.to_str().expect("utf8"),
+        "flush",
+    ])
+    .env("HUBGATE_TEST_GITEA_TOKEN", token);
+    c.output().expect("flush")
+}
+
+#[test]
+fn entries_become_gitea_issues_with_the_label() {
+    let gitea = Gitea::start();
+    let s = Sandbox::new().with_post_receive(&gitea_config(&gitea.url, 5000));
+    s.card("---\nlicense: mit\ntags: [not-for-all-audiences]\n---\n");
+    let p = push_env(&s, &gitea.token, "HEAD:refs/heads/main");
+    assert!(p.ok && !p.remote.contains("outbox"), "{}", p.remote);
+    let issues = gitea.issues();
+    assert_eq!(issues.len(), 1);
+    assert_eq!(
+        issues[0]["title"],
+        "Card created; License set: mit; not-for-all-audiences added"
+    );
+    assert_eq!(issues[0]["labels"][0]["name"], "risk-metadata");
+    assert!(
+        issues[0]["body"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("| Pusher | `alice` |")
+    );
+    assert!(!issues[0]["body"].as_str().unwrap_or_default().contains(&gitea.token));
+    assert_eq!(s.discussions()[0]["pusher"], "alice");
+}
+
+#[test]
+fn forge_faults_leave_entries_in_the_outbox_and_a_flush_delivers_each_once() {
+    for fault in ["down", "slow", "500", "401", "lost-answer"] {
+        let gitea = Gitea::start();
+        let url = if fault == "down" { down_url() } else { gitea.url.clone() };
+        let s = Sandbox::new().with_post_receive(&gitea_config(&url, 1500));
+        match fault {
+            "slow" => gitea.set(Mode::Slow(std::time::Duration::from_secs(3))),
+            "500" => gitea.set(Mode::Error500),
+            "401" => gitea.set(Mode::Unauthorized),
+            "lost-answer" => gitea.set(Mode::LoseAnswer),
+            _ => {}
+        }
+        s.card("---\nlicense: mit\n---\n");
+        let p = push_env(&s, &gitea.token, "HEAD:refs/heads/main");
+        assert!(p.ok, "{fault}: the push is never failed by post-receive: {}", p.stderr);
+        assert!(
+            p.remote.contains("1 discussion entry wait in the outbox"),
+            "{fault}: {}",
+            p.remote
+        );
+        s.card("---\nlicense: apache-2.0\n---\n");
+        assert!(push_env(&s, &gitea.token, "HEAD:refs/heads/main").ok);
+        gitea.set(Mode::Normal);
+        if fault == "down" {
+            // The forge comes back at another address: point the configuration there.
+            std::fs::write(s.root.join("hubgate.toml"), gitea_config(&gitea.url, 1500)).expect("config");
+        }
+        let o = flush(&s, &gitea.token);
+        assert!(
+            o.status.success(),
+            "{fault}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let mut titles: Vec<String> = gitea
+            .issues()
+            .iter()
+            .map(|i| i["title"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        titles.sort();
+        assert_eq!(
+            titles,
+            ["Card created; License set: mit", "License changed: mit -> apache-2.0"],
+            "{fault}"
+        );
+        // A second flush has nothing left to do.
+        let o = flush(&s, &gitea.token);
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("delivered 0, waiting 0"),
+            "{fault}"
+        );
+        assert_eq!(gitea.issues().len(), 2, "{fault}: delivered once, never twice");
+    }
+}
