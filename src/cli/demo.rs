@@ -36,7 +36,14 @@ const STEPS: &[(&str, &str)] = &[
         "the administrator's policy refuses adult content without gating",
         "---\nlicense: apache-2.0\ntags:\n- not-for-all-audiences\n---\n# My model\n",
     ),
+    (
+        "a risky change that passes every rule is accepted and opens a discussion",
+        "---\nlicense: mit\ntags:\n- not-for-all-audiences\nextra_gated_prompt: You agree to use this model responsibly.\n---\n# My model\n",
+    ),
 ];
+
+/// Which steps the demo expects to be accepted.
+const ACCEPTED: &[usize] = &[0, 4];
 
 pub(super) fn run() -> Result<ExitCode> {
     let exe = std::env::current_exe().context("cannot find the hubgate binary")?;
@@ -49,17 +56,19 @@ pub(super) fn run() -> Result<ExitCode> {
     std::fs::create_dir_all(&policies)?;
     std::fs::write(policies.join("demo.toml"), POLICY)?;
     git(root, &["init", "-q", "--bare", "-b", "main", "server.git"])?;
-    let hook = server.join("hooks/pre-receive");
     let quote = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', "'\\''"));
-    std::fs::write(
-        &hook,
-        format!(
-            "#!/bin/sh\nexec {} --policies {} pre-receive\n",
-            quote(&exe),
-            quote(&policies)
-        ),
-    )?;
-    make_executable(&hook)?;
+    for kind in ["pre-receive", "post-receive"] {
+        let hook = server.join("hooks").join(kind);
+        std::fs::write(
+            &hook,
+            format!(
+                "#!/bin/sh\nexec {} --policies {} {kind}\n",
+                quote(&exe),
+                quote(&policies)
+            ),
+        )?;
+        make_executable(&hook)?;
+    }
     writeln!(
         out,
         "policy in force ({}):\n{POLICY}",
@@ -81,11 +90,28 @@ pub(super) fn run() -> Result<ExitCode> {
         }
         let accepted = push.status.success();
         writeln!(out, "=> {}\n", if accepted { "accepted" } else { "refused" })?;
-        all_as_expected &= accepted == (i == 0);
+        all_as_expected &= accepted == ACCEPTED.contains(&i);
         if !accepted {
             git(&work, &["reset", "-q", "--hard", "HEAD~1"])?;
         }
     }
+    writeln!(
+        out,
+        "== The discussions the accepted pushes opened (hubgate discussions list / show 2)"
+    )?;
+    let list = Command::new(&exe)
+        .args(["discussions", "--repo"])
+        .arg(&server)
+        .arg("list")
+        .output()?;
+    out.write_all(&list.stdout)?;
+    let show = Command::new(&exe)
+        .args(["discussions", "--repo"])
+        .arg(&server)
+        .args(["show", "2"])
+        .output()?;
+    out.write_all(&show.stdout)?;
+    all_as_expected &= String::from_utf8_lossy(&list.stdout).lines().count() == 2;
     if !all_as_expected {
         bail!("the demo did not behave as expected (see above)");
     }

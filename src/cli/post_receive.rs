@@ -35,6 +35,14 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
             return ExitCode::from(2);
         }
     };
+    let git_dir = env.git_dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let pending = git_dir.join("hubgate").join("pending");
+    // Pushes whose recording failed earlier are recorded first (entries are idempotent).
+    for (path, earlier) in pending_pushes(&pending) {
+        if record(env, policies, config, &earlier).is_ok() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
     match record(env, policies, config, &updates) {
         Ok(lines) => {
             for line in lines {
@@ -46,10 +54,40 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
                 out,
                 "hubgate: post-receive could not record this push's metadata changes: {e:#}"
             );
-            let _ = writeln!(out, "hubgate: the push itself was accepted; tell an administrator.");
+            // Keep the push's lines so that the next post-receive records it: nothing is lost.
+            let kept = std::fs::create_dir_all(&pending).and_then(|()| {
+                let name = format!("{:020}-{}.txt", crate::time::now(), std::process::id());
+                std::fs::write(pending.join(name), &stdin)
+            });
+            let _ = match kept {
+                Ok(()) => writeln!(
+                    out,
+                    "hubgate: the push was accepted; it will be recorded by the next push."
+                ),
+                Err(e) => writeln!(
+                    out,
+                    "hubgate: the push was accepted but could not be kept for later ({e}); tell an administrator."
+                ),
+            };
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Earlier pushes kept for recording, oldest first.
+fn pending_pushes(dir: &Path) -> Vec<(PathBuf, Vec<input::Update>)> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|p| {
+            let updates = input::parse(&std::fs::read(&p).ok()?).ok()?;
+            Some((p, updates))
+        })
+        .collect()
 }
 
 /// Whether `refname` is watched: `HEAD` stands for the default branch, the rest are globs.
@@ -109,6 +147,11 @@ pub(super) fn record(
                 after: serde_json::Value::Null,
             }],
             Some(new) => {
+                // Blob ids first: a push that leaves README.md alone parses nothing.
+                let old_readme = u.old.map(|o| repo.readme_at(o)).transpose()?.flatten();
+                if old_readme.is_some() && old_readme == repo.readme_at(new)? {
+                    continue;
+                }
                 let old_card = u.old.map(|o| repo.card_at(o)).transpose()?.flatten();
                 let new_card = repo.card_at(new)?;
                 compare(old_card.as_ref(), new_card.as_ref(), &watch)

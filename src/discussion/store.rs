@@ -18,8 +18,11 @@ use super::{Entry, Event};
 
 /// The ref holding the discussions.
 pub const REF: &str = "refs/hubgate/discussions";
-/// How often a write is retried when another writer moved the ref first.
-const MAX_ATTEMPTS: u32 = 200;
+/// How often a write is retried when another writer moved the ref first. Each attempt waits at
+/// most `core.filesRefLockTimeout` (100 ms by default) for the ref's lock.
+const MAX_ATTEMPTS: u32 = 60;
+/// The longest a write keeps retrying.
+const MAX_WAIT: Duration = Duration::from_secs(4);
 
 /// The discussions of one repository.
 pub struct Store {
@@ -155,7 +158,11 @@ impl Store {
     /// compare-and-swap on the ref, retrying from a fresh read when another writer got there first.
     fn transact<T>(&self, mut f: impl FnMut(&Store, ObjectId) -> Result<(Option<(ObjectId, String)>, T)>) -> Result<T> {
         let mut last_error = None;
+        let started = std::time::Instant::now();
         for attempt in 0..MAX_ATTEMPTS {
+            if attempt > 0 && started.elapsed() > MAX_WAIT {
+                break;
+            }
             let head = self.head()?;
             let tree = self.tree_of(head)?;
             let (change, out) = f(self, tree)?;
@@ -176,7 +183,9 @@ impl Store {
         }
         Err(last_error
             .unwrap_or_else(|| anyhow::anyhow!("no attempt made"))
-            .context(format!("could not update {REF} after {MAX_ATTEMPTS} attempts")))
+            .context(format!(
+                "could not update {REF} (gave up after retrying for {MAX_WAIT:?})"
+            )))
     }
 
     fn signature() -> gix::actor::Signature {

@@ -174,6 +174,15 @@ impl Repo {
             .detach())
     }
 
+    /// What stands at `README.md` at `id` (a commit, or a tag on one); `None` for a tag on a
+    /// tree or blob.
+    pub fn readme_at(&self, id: ObjectId) -> Result<Option<Readme>> {
+        match self.commit(id)? {
+            Some(commit) => Ok(Some(self.readme(commit)?)),
+            None => Ok(None),
+        }
+    }
+
     /// The card at `id` (a commit, or a tag on one) for comparisons: `None` when there is no
     /// regular, readable README.md there.
     pub fn card_at(&self, id: ObjectId) -> Result<Option<crate::card::Card>> {

@@ -84,4 +84,8 @@ fn demo_runs_end_to_end() {
     assert!(o.status.success(), "{text}\n{}", String::from_utf8_lossy(&o.stderr));
     assert!(text.contains("All pushes behaved as expected."));
     assert!(text.contains("error[gating-required]"));
+    assert!(
+        text.contains("remote: hubgate: opened discussion #2: License changed: apache-2.0 -> mit"),
+        "{text}"
+    );
 }

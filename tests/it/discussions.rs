@@ -353,3 +353,32 @@ fn forge_faults_leave_entries_in_the_outbox_and_a_flush_delivers_each_once() {
         assert_eq!(gitea.issues().len(), 2, "{fault}: delivered once, never twice");
     }
 }
+
+#[test]
+fn a_push_whose_recording_fails_is_recorded_by_the_next_one() {
+    let s = Sandbox::new().with_post_receive(CONFIG);
+    s.card("---\nlicense: mit\n---\n");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    // A stale lock on the discussions ref makes every write fail (as a full disk would).
+    let lock = s.server.join("refs/hubgate/discussions.lock");
+    std::fs::write(&lock, "").expect("lock");
+    s.card("---\nlicense: apache-2.0\n---\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok, "post-receive never fails the push");
+    assert!(
+        p.remote.contains("it will be recorded by the next push"),
+        "{}",
+        p.remote
+    );
+    std::fs::remove_file(&lock).expect("unlock");
+    s.card("---\nlicense: apache-2.0\ntags: [not-for-all-audiences]\n---\n");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    assert_eq!(
+        titles(&s),
+        [
+            "Card created; License set: mit",
+            "License changed: mit -> apache-2.0",
+            "not-for-all-audiences added"
+        ]
+    );
+}
