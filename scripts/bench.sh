@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: `hubgate pre-receive` against the object floor (`git cat-file -p <new>:README.md`)
-# on repositories with 10, 10,000 and 100,000 commits, and one push of 1,000 refs.
+# on repositories with 10, 10,000 and 100,000 commits, one push of 1,000 refs, and post-receive:
+# a push without card change, and the cost of writing discussion entries.
 # Usage: scripts/bench.sh [RUNS]   (default 30 runs per measurement; prints a Markdown table)
 # Needs: cargo, git, python3. Writes only under a temporary directory.
 set -euo pipefail
@@ -75,6 +76,36 @@ for repo in repos:
     rss = peak_kib([bin_, "pre-receive"], line, repo) / 1024
     commits = os.path.basename(repo).split("-")[1].split(".")[0]
     print(f"| {commits} commits | {h:.2f} | {f:.2f} | {h / f:.2f}x | {rss:.1f} |")
+
+# post-receive (issue 3): on a push that changes no card it must cost no more than pre-receive;
+# writing one discussion entry must stay under 50 ms on the largest repository.
+big = repos[-1]
+tip = rev(big, "main")
+extra = [f"commit refs/heads/nocard\ncommitter B <b@example.org> 1900000000 +0000\ndata 1\nx\nfrom {tip}\nM 100644 inline model.txt\ndata 4\nnew\n\n"]
+licences = ["mit", "apache-2.0", "bsd", "isc"]
+for i in range(runs):
+    card = f"---\nlicense: {licences[i % 4]}\ntags: [r{i}]\n---\n"
+    parent = f"from {tip}\n" if i == 0 else ""
+    extra.append(f"commit refs/heads/cards\ncommitter B <b@example.org> {1900000001 + i} +0000\ndata 1\nx\n{parent}M 100644 inline README.md\ndata {len(card)}\n{card}\n")
+subprocess.run(["git", "-C", big, "fast-import", "--quiet"], input="".join(extra).encode(), check=True)
+watch_all = os.path.join(tmp, "watch-all.toml")
+with open(watch_all, "w") as f:
+    f.write('[discussions]\nwatch-refs = ["refs/heads/*"]\n')
+nocard = f"{tip} {rev(big, 'nocard')} refs/heads/main\n".encode()
+pre = measure([bin_, "pre-receive"], nocard, big)
+post = measure([bin_, "--config", watch_all, "post-receive"], nocard, big)
+print(f"\npush without card change, {os.path.basename(big)}: pre-receive {pre:.2f} ms, post-receive {post:.2f} ms ({post / pre:.2f}x)")
+writes = []
+for i in range(runs):
+    old = rev(big, f"cards~{runs - i}") if i > 0 else tip
+    new = rev(big, f"cards~{runs - 1 - i}")
+    line = f"{old} {new} refs/heads/main\n".encode()
+    t = time.perf_counter()
+    p = subprocess.run([bin_, "--config", watch_all, "post-receive"], input=line, cwd=big, capture_output=True, env={**os.environ, "GIT_DIR": "."})
+    writes.append((time.perf_counter() - t) * 1000)
+    if b"opened discussion" not in p.stdout:
+        sys.exit(f"post-receive wrote no entry: {p.stdout.decode()}")
+print(f"post-receive writing one discussion entry, {os.path.basename(big)}: median {statistics.median(writes):.2f} ms, max {max(writes):.2f} ms over {runs} entries")
 
 # 1,000 refs in one push: each ref a new branch at a distinct commit with its own card.
 repo = repos[0]

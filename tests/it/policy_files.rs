@@ -54,3 +54,11 @@ fn shipped_policies_load_and_apply() {
     }
     assert!(names.len() >= 4, "template and at least three examples: {names:?}");
 }
+
+#[test]
+fn the_example_configuration_loads() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/hubgate.example.toml");
+    let config = hubgate::config::Config::load(Some(&path)).expect("example config loads");
+    assert_eq!(config.discussions.watch_refs, ["HEAD", "refs/pr/*"]);
+    assert_eq!(config.gitea.expect("gitea table").label, "risk-metadata");
+}
