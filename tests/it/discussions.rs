@@ -1,5 +1,3 @@
-use std::process::Stdio;
-
 use crate::gitea_double::{Gitea, Mode, down_url};
 use crate::util::{Sandbox, git, hubgate, hubgate_bin};
 
@@ -92,11 +90,7 @@ fn each_kind_of_change_yields_exactly_one_entry() {
             .unwrap_or_default()
             .contains("| `license` | `creativeml-openrail-m` | `mit` |")
     );
-    let fsck = crate::util::git_cmd(&s.server)
-        .args(["fsck", "--strict"])
-        .output()
-        .expect("fsck");
-    assert!(fsck.status.success(), "{}", String::from_utf8_lossy(&fsck.stderr));
+    crate::util::assert_fsck(&s.server);
 }
 
 #[test]
@@ -111,26 +105,13 @@ fn replaying_post_receive_adds_nothing_and_unwatched_refs_are_ignored() {
         "feature branches are not watched by default"
     );
     assert_eq!(s.discussions().len(), 2);
-    let mut child = std::process::Command::new(hubgate_bin())
-        .args([
-            "--config",
-            s.root.join("hubgate.toml").to_str().expect("utf8"),
-            "post-receive",
-        ])
-        .current_dir(&s.server)
-        .env("GIT_DIR", ".")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{old} {new} refs/heads/main\n").as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
+    let config = s.root.join("hubgate.toml");
+    let line = format!("{old} {new} refs/heads/main\n");
+    let out = crate::util::hook(
+        &s.server,
+        &["--config", config.to_str().expect("utf8"), "post-receive"],
+        line.as_bytes(),
+    );
     assert!(out.status.success());
     assert_eq!(
         s.discussions().len(),
@@ -183,11 +164,7 @@ fn twenty_racing_pushes_get_numbers_one_to_twenty() {
     refs.sort();
     refs.dedup();
     assert_eq!(refs.len(), 20, "one entry per accepted update");
-    let fsck = crate::util::git_cmd(&s.server)
-        .args(["fsck", "--strict"])
-        .output()
-        .expect("fsck");
-    assert!(fsck.status.success(), "{}", String::from_utf8_lossy(&fsck.stderr));
+    crate::util::assert_fsck(&s.server);
 }
 
 #[test]

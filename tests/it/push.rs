@@ -144,22 +144,7 @@ fn a_symlink_readme_is_refused() {
 #[test]
 fn garbage_on_stdin_fails_closed() {
     let s = Sandbox::new();
-    let mut child = std::process::Command::new(crate::util::hubgate_bin())
-        .arg("pre-receive")
-        .current_dir(&s.server)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .env_remove("HUBGATE_POLICIES")
-        .spawn()
-        .expect("spawn");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"this is not a ref update\n")
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
+    let out = crate::util::hook(&s.server, &["pre-receive"], b"this is not a ref update\n");
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("hook input line 1"), "{text}");

@@ -223,3 +223,33 @@ impl Sandbox {
         doc["discussions"].as_array().cloned().unwrap_or_default()
     }
 }
+
+/// Runs `hubgate ARGS` as git runs a hook: in the repository, `GIT_DIR=.`, `stdin` on stdin.
+pub fn hook(git_dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(hubgate_bin())
+        .args(args)
+        .current_dir(git_dir)
+        .env("GIT_DIR", ".")
+        .env_remove("HUBGATE_POLICIES")
+        .env_remove("HUBGATE_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("hubgate runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+/// `git fsck --strict` passes on the repository.
+pub fn assert_fsck(git_dir: &Path) {
+    let fsck = git_cmd(git_dir).args(["fsck", "--strict"]).output().expect("fsck");
+    assert!(fsck.status.success(), "{}", String::from_utf8_lossy(&fsck.stderr));
+}
