@@ -220,6 +220,8 @@ fn push_env(s: &Sandbox, token: &str, refspec: &str) -> crate::util::Push {
     let o = crate::util::git_cmd(&s.work)
         .env("HUBGATE_TEST_GITEA_TOKEN", token)
         .env("GITEA_PUSHER_NAME", "alice")
+        .env("GITEA_REPO_USER_NAME", "forge-owner")
+        .env("GITEA_REPO_NAME", "forge-repo")
         .args(["push", "origin", refspec])
         .output()
         .expect("push");
@@ -265,6 +267,10 @@ fn entries_become_gitea_issues_with_the_label() {
         "Card created; License set: mit; not-for-all-audiences added"
     );
     assert_eq!(issues[0]["labels"][0]["name"], "risk-metadata");
+    assert_eq!(
+        issues[0]["repository"]["full_name"], "forge-owner/forge-repo",
+        "owner/name from GITEA_* variables"
+    );
     assert!(
         issues[0]["body"]
             .as_str()

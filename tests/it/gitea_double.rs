@@ -221,7 +221,8 @@ fn route(
             let number = st.issues.len() as i64 + 1;
             let issue = json!({"id": 1000 + number, "number": number, "title": title, "body": opt["body"].as_str().unwrap_or(""),
                 "labels": labels, "state": "open", "html_url": format!("{base}/issues/{number}"),
-                "url": format!("{base}/api/issues/{number}"), "comments": 0, "user": {"login": "hubgate-bot"}});
+                "url": format!("{base}/api/issues/{number}"), "comments": 0, "user": {"login": "hubgate-bot"},
+                "repository": {"owner": owner, "name": repo, "full_name": format!("{owner}/{repo}")}});
             st.issues.push(issue.clone());
             (201, issue)
         }
