@@ -127,6 +127,15 @@ fn print(findings: &[crate::verdict::Finding], format: Format, several: bool) ->
     Ok(())
 }
 
+/// Hook output as the server shows it: on GitLab, only lines that start with `GL-HOOK-ERR:`
+/// reach its interface, so every line gets the prefix (GIT-FORGE.md 3.1).
+fn for_forge(env: &crate::hook::env::Env, text: &str) -> String {
+    if env.forge != crate::hook::env::Forge::GitLab {
+        return text.to_owned();
+    }
+    text.lines().map(|l| format!("GL-HOOK-ERR: {l}\n")).collect()
+}
+
 /// An optional repository type given on the command line.
 fn repo_type_arg(t: Option<RepoType>) -> Option<RepoType> {
     t

@@ -46,7 +46,7 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
     match record(env, policies, config, &updates) {
         Ok(lines) => {
             for line in lines {
-                let _ = writeln!(out, "{line}");
+                let _ = out.write_all(super::for_forge(env, &format!("{line}\n")).as_bytes());
             }
         }
         Err(e) => {
@@ -175,7 +175,7 @@ pub(super) fn record(
             new: hex(u.new),
             changes,
             policies: applied.policies.iter().map(|p| p.name.clone()).collect(),
-            override_reason: None,
+            override_reason: env.override_reason().map(str::to_owned),
             events: Vec::new(),
         };
         let body = render::body(&entry);

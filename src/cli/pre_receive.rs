@@ -18,29 +18,31 @@ use crate::repo::Repo;
 const MAX_INPUT: u64 = 64 * 1024 * 1024;
 
 pub(super) fn run(env: &Env, policies: Option<&Path>) -> ExitCode {
-    let mut out = std::io::stdout().lock();
-    match evaluate(env, policies) {
+    let mut text = String::new();
+    let code = match evaluate(env, policies) {
         Ok((findings, refs)) => {
-            let _ = out.write_all(crate::report::text(&findings, refs > 1).as_bytes());
+            text.push_str(&crate::report::text(&findings, refs > 1));
             super::exit_for(&findings)
         }
         Err(e) => {
-            let _ = writeln!(out, "hubgate: internal error: {e:#}");
+            text.push_str(&format!("hubgate: internal error: {e:#}\n"));
             if env.fail_open {
-                let _ = writeln!(
-                    out,
-                    "hubgate: the push was accepted unchecked (HUBGATE_ON_ERROR=accept); tell an administrator."
+                text.push_str(
+                    "hubgate: the push was accepted unchecked (HUBGATE_ON_ERROR=accept); tell an administrator.\n",
                 );
                 ExitCode::SUCCESS
             } else {
-                let _ = writeln!(
-                    out,
-                    "hubgate: the push was refused because the gate could not check it (fail closed); tell an administrator."
+                text.push_str(
+                    "hubgate: the push was refused because the gate could not check it (fail closed); tell an administrator.\n",
                 );
                 ExitCode::from(2)
             }
         }
-    }
+    };
+    let _ = std::io::stdout()
+        .lock()
+        .write_all(super::for_forge(env, &text).as_bytes());
+    code
 }
 
 /// The findings of the push and the number of refs it updates.
@@ -56,6 +58,12 @@ fn evaluate(env: &Env, policies: Option<&Path>) -> Result<(Vec<crate::verdict::F
     let repo_name = env.repo_name(&git_dir);
     let applied = crate::policy::select(&all, &repo_name, None).map_err(anyhow::Error::msg)?;
     tracing::debug!(repo = %repo_name, policies = applied.policies.len(), refs = updates.len(), "pre-receive");
+    if env.internal_push && applied.policies.iter().all(|p| p.skip_internal_pushes) {
+        tracing::debug!("internal Gitea push; every policy skips those");
+        return Ok((Vec::new(), updates.len()));
+    }
     let repo = Repo::open(&git_dir, &env.quarantine)?;
-    Ok((gate::check(&repo, &applied, &updates)?, updates.len()))
+    let findings = gate::check(&repo, &applied, &updates)?;
+    let findings = crate::policy::overrides::apply(findings, &applied, env.pusher.as_deref(), env.override_reason());
+    Ok((findings, updates.len()))
 }

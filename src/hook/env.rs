@@ -4,6 +4,20 @@ use std::path::PathBuf;
 
 use crate::repo::Quarantine;
 
+/// Which server runs the hook, from its variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Forge {
+    /// Plain git (or a server hubgate does not recognise).
+    #[default]
+    Plain,
+    /// Gitea or Forgejo (`GITEA_*`).
+    Gitea,
+    /// GitLab (`GL_ID`, `GL_PROJECT_PATH`, `GL_REPOSITORY`).
+    GitLab,
+    /// GitHub Enterprise Server (`GITHUB_REPO_NAME`, `GITHUB_USER_LOGIN`).
+    GitHub,
+}
+
 /// What the environment says about this run.
 #[derive(Debug, Clone, Default)]
 pub struct Env {
@@ -19,11 +33,19 @@ pub struct Env {
     pub fail_open: bool,
     /// `HUBGATE_CONFIG`: the server configuration file.
     pub config: Option<PathBuf>,
-    /// Who pushed: `GITEA_PUSHER_NAME` (Gitea, Forgejo), `GL_USERNAME` (GitLab),
-    /// `GITHUB_USER_LOGIN` (GitHub Enterprise).
+    /// The server, from its variables.
+    pub forge: Forge,
+    /// Who pushed: `HUBGATE_PUSHER` (set by an administrator's wrapper), `GITEA_PUSHER_NAME`
+    /// (Gitea, Forgejo), `GL_USERNAME` (GitLab), `GITHUB_USER_LOGIN` (GitHub Enterprise),
+    /// `GL_USER` (gitolite).
     pub pusher: Option<String>,
-    /// The repository's owner and name on the forge: `GITEA_REPO_USER_NAME`, `GITEA_REPO_NAME`.
+    /// The repository's `owner/name` as the forge names it: `GITEA_REPO_USER_NAME` +
+    /// `GITEA_REPO_NAME`, `GL_PROJECT_PATH`, or `GITHUB_REPO_NAME`.
     pub forge_repo: Option<(String, String)>,
+    /// `GITEA_INTERNAL_PUSH=true`: a push Gitea makes itself (merges, web edits).
+    pub internal_push: bool,
+    /// The push options (`GIT_PUSH_OPTION_0`...), when the client sent any.
+    pub push_options: Vec<String>,
 }
 
 impl Env {
@@ -35,29 +57,73 @@ impl Env {
         }
     }
 
+    /// The reason given with `git push -o hubgate.override=<reason>`, if any.
+    pub fn override_reason(&self) -> Option<&str> {
+        self.push_options
+            .iter()
+            .rev()
+            .find_map(|o| o.strip_prefix("hubgate.override="))
+            .map(str::trim)
+    }
+
     /// Reads the process environment.
     pub fn read() -> Env {
-        let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        Self::from_vars(|k| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(|v| v.to_string_lossy().into_owned())
+        })
+    }
+
+    /// Builds the view from a variable lookup (the process environment, or a map in tests).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Env {
+        let split = |full: String| match full.rsplit_once('/') {
+            Some((o, n)) => (o.to_owned(), n.to_owned()),
+            None => (String::new(), full),
+        };
+        let forge = if var("GITEA_REPO_NAME").is_some() || var("GITEA_PUSHER_NAME").is_some() {
+            Forge::Gitea
+        } else if ["GL_ID", "GL_PROJECT_PATH", "GL_REPOSITORY"]
+            .iter()
+            .any(|k| var(k).is_some())
+        {
+            Forge::GitLab
+        } else if var("GITHUB_REPO_NAME").is_some() || var("GITHUB_USER_LOGIN").is_some() {
+            Forge::GitHub
+        } else {
+            Forge::Plain
+        };
+        let count: usize = var("GIT_PUSH_OPTION_COUNT").and_then(|c| c.parse().ok()).unwrap_or(0);
         Env {
             git_dir: var("GIT_DIR").map(PathBuf::from),
             quarantine: Quarantine {
                 object_dir: var("GIT_OBJECT_DIRECTORY").map(PathBuf::from),
                 alternates: var("GIT_ALTERNATE_OBJECT_DIRECTORIES")
-                    .map(|v| split_alternates(&v.to_string_lossy()))
+                    .map(|v| split_alternates(&v))
                     .unwrap_or_default(),
             },
             policies: var("HUBGATE_POLICIES").map(PathBuf::from),
             repo_root: var("HUBGATE_REPO_ROOT").map(PathBuf::from),
             fail_open: var("HUBGATE_ON_ERROR").is_some_and(|v| v == "accept"),
             config: var("HUBGATE_CONFIG").map(PathBuf::from),
-            pusher: ["GITEA_PUSHER_NAME", "GL_USERNAME", "GITHUB_USER_LOGIN"]
-                .iter()
-                .find_map(|k| var(k))
-                .map(|v| v.to_string_lossy().into_owned()),
+            forge,
+            pusher: [
+                "HUBGATE_PUSHER",
+                "GITEA_PUSHER_NAME",
+                "GL_USERNAME",
+                "GITHUB_USER_LOGIN",
+                "GL_USER",
+            ]
+            .iter()
+            .find_map(|k| var(k)),
             forge_repo: match (var("GITEA_REPO_USER_NAME"), var("GITEA_REPO_NAME")) {
-                (Some(o), Some(n)) => Some((o.to_string_lossy().into_owned(), n.to_string_lossy().into_owned())),
-                _ => None,
+                (Some(o), Some(n)) => Some((o, n)),
+                _ => var("GL_PROJECT_PATH").or_else(|| var("GITHUB_REPO_NAME")).map(split),
             },
+            internal_push: var("GITEA_INTERNAL_PUSH").is_some_and(|v| v == "true"),
+            push_options: (0..count.min(1000))
+                .filter_map(|i| var(&format!("GIT_PUSH_OPTION_{i}")))
+                .collect(),
         }
     }
 }
@@ -117,6 +183,54 @@ pub fn split_alternates(value: &str) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Env {
+        let map: std::collections::HashMap<String, String> =
+            vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Env::from_vars(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn forges_pushers_and_names() {
+        let g = env(&[
+            ("GITEA_REPO_USER_NAME", "acme"),
+            ("GITEA_REPO_NAME", "model"),
+            ("GITEA_PUSHER_NAME", "alice"),
+        ]);
+        assert_eq!((g.forge, g.pusher.as_deref()), (Forge::Gitea, Some("alice")));
+        assert_eq!(g.repo_name(std::path::Path::new("/x/y.git")), "acme/model");
+        let l = env(&[
+            ("GL_ID", "user-1"),
+            ("GL_USERNAME", "bob"),
+            ("GL_PROJECT_PATH", "group/sub/model"),
+        ]);
+        assert_eq!((l.forge, l.pusher.as_deref()), (Forge::GitLab, Some("bob")));
+        assert_eq!(
+            l.repo_name(std::path::Path::new("/x/@hashed/ab.git")),
+            "group/sub/model"
+        );
+        let h = env(&[("GITHUB_REPO_NAME", "org/repo"), ("GITHUB_USER_LOGIN", "carol")]);
+        assert_eq!((h.forge, h.pusher.as_deref()), (Forge::GitHub, Some("carol")));
+        assert_eq!(h.repo_name(std::path::Path::new("/x")), "org/repo");
+        let p = env(&[]);
+        assert_eq!((p.forge, p.pusher.as_deref()), (Forge::Plain, None));
+        assert_eq!(
+            p.repo_name(std::path::Path::new("/srv/git/acme/model.git")),
+            "acme/model"
+        );
+    }
+
+    #[test]
+    fn override_reason_from_push_options() {
+        let e = env(&[
+            ("GIT_PUSH_OPTION_COUNT", "2"),
+            ("GIT_PUSH_OPTION_0", "ci.skip"),
+            ("GIT_PUSH_OPTION_1", "hubgate.override=legal approved"),
+        ]);
+        assert_eq!(e.override_reason(), Some("legal approved"));
+        assert!(env(&[("GIT_PUSH_OPTION_COUNT", "0")]).override_reason().is_none());
+        assert!(env(&[("GITEA_INTERNAL_PUSH", "true")]).internal_push);
+    }
 
     #[test]
     fn plain_and_quoted_alternates() {

@@ -84,6 +84,10 @@ struct RawPolicy {
     card: Option<RawCard>,
     #[serde(default)]
     discussions: Option<RawDiscussions>,
+    #[serde(default, rename = "override")]
+    override_by: Vec<String>,
+    #[serde(default)]
+    internal_push: RawInternalPush,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +102,17 @@ struct RawDiscussions {
 struct RawHub {
     #[serde(default)]
     level: Level,
+    #[serde(default)]
+    overridable: bool,
+}
+
+/// `internal-push`: what to do with pushes Gitea makes itself (`GITEA_INTERNAL_PUSH=true`).
+#[derive(Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum RawInternalPush {
+    #[default]
+    Check,
+    Skip,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +120,8 @@ struct RawHub {
 struct RawLicense {
     #[serde(default)]
     level: Level,
+    #[serde(default)]
+    overridable: bool,
     #[serde(default)]
     required: bool,
     #[serde(default)]
@@ -124,6 +141,8 @@ fn default_other_requires() -> Vec<String> {
 struct RawGating {
     #[serde(default)]
     level: Level,
+    #[serde(default)]
+    overridable: bool,
     #[serde(default)]
     always: bool,
     #[serde(default)]
@@ -148,6 +167,8 @@ struct RawAudience {
     #[serde(default)]
     level: Level,
     #[serde(default)]
+    overridable: bool,
+    #[serde(default)]
     require_tag: bool,
     #[serde(default = "yes")]
     protect_removal: bool,
@@ -160,6 +181,8 @@ struct RawAudience {
 struct RawCard {
     #[serde(default = "warn")]
     level: Level,
+    #[serde(default)]
+    overridable: bool,
     #[serde(default)]
     required: bool,
     #[serde(default)]
@@ -265,14 +288,14 @@ pub fn parse(file: &Path, text: &str, policies: &mut Vec<Policy>, problems: &mut
         let repos: Vec<_> = p.repos.iter().filter_map(&mut glob).collect();
         let exclude: Vec<_> = p.exclude.iter().filter_map(&mut glob).collect();
         let license = p.license.map(|l| License {
-            rule: Rule::new(l.level),
+            rule: Rule::new(l.level, l.overridable),
             required: l.required,
             allow: l.allow.iter().filter_map(&mut glob).collect(),
             deny: l.deny.iter().filter_map(&mut glob).collect(),
             other_requires: l.other_requires,
         });
         let gating = p.gating.map(|g| Gating {
-            rule: Rule::new(g.level),
+            rule: Rule::new(g.level, g.overridable),
             always: g.always,
             never: g.never,
             when_tags: g.when_tags,
@@ -298,21 +321,25 @@ pub fn parse(file: &Path, text: &str, policies: &mut Vec<Policy>, problems: &mut
             repos,
             exclude,
             repo_type: p.repo_type,
-            hub: Rule::new(p.hub.map_or(Level::Deny, |h| h.level)),
+            hub: p
+                .hub
+                .map_or(Rule::new(Level::Deny, false), |h| Rule::new(h.level, h.overridable)),
             license,
             gating,
             audience: p.audience.map(|a| Audience {
-                rule: Rule::new(a.level),
+                rule: Rule::new(a.level, a.overridable),
                 require_tag: a.require_tag,
                 protect_removal: a.protect_removal,
                 synonyms: a.synonyms,
             }),
             card: p.card.map(|c| Card {
-                rule: Rule::new(c.level),
+                rule: Rule::new(c.level, c.overridable),
                 required: c.required,
                 sections: c.sections,
             }),
             watch_keys: p.discussions.map(|d| d.watch_keys).unwrap_or_default(),
+            override_by: p.override_by,
+            skip_internal_pushes: matches!(p.internal_push, RawInternalPush::Skip),
         });
     }
 }

@@ -6,6 +6,7 @@
 //! [`Policy::hub_baseline`]: the Hub's own verification and nothing stricter.
 
 pub mod load;
+pub mod overrides;
 mod rules;
 
 use std::path::PathBuf;
@@ -51,16 +52,19 @@ impl Level {
     }
 }
 
-/// The part every rule table shares: its level.
+/// The part every rule table shares: its level, and whether a pusher named in the policy's
+/// `override` list may push past it with `git push -o hubgate.override="reason"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
     /// deny, warn or off.
     pub level: Level,
+    /// May be overridden (default false).
+    pub overridable: bool,
 }
 
 impl Rule {
-    fn new(level: Level) -> Self {
-        Rule { level }
+    fn new(level: Level, overridable: bool) -> Self {
+        Rule { level, overridable }
     }
 }
 
@@ -147,6 +151,10 @@ pub struct Policy {
     pub card: Option<Card>,
     /// `[policy.discussions] watch-keys`: further card keys whose changes post-receive records.
     pub watch_keys: Vec<String>,
+    /// `override`: pushers who may override this policy's overridable rules.
+    pub override_by: Vec<String>,
+    /// `internal-push = "skip"`: pushes Gitea makes itself are not checked.
+    pub skip_internal_pushes: bool,
 }
 
 /// `*` crosses `/` so that `acme/*` also covers nested groups (`acme/team/model`).
@@ -165,12 +173,14 @@ impl Policy {
             repos: Vec::new(),
             exclude: Vec::new(),
             repo_type: RepoType::Model,
-            hub: Rule::new(Level::Deny),
+            hub: Rule::new(Level::Deny, false),
             license: None,
             gating: None,
             audience: None,
             card: None,
             watch_keys: Vec::new(),
+            override_by: Vec::new(),
+            skip_internal_pushes: false,
         }
     }
 

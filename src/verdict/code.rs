@@ -162,6 +162,14 @@ codes! {
     CardSectionMissing = "card-section-missing",
         "The card's body lacks a heading that the policy requires.",
         "Add the heading named in the message (any level, e.g. `## Out-of-Scope Use`) with its text.";
+    /// An override was asked for by a pusher the policy does not name.
+    OverrideNotAllowed = "override-not-allowed",
+        "The push asks for an override (`-o hubgate.override=...`) but the pusher is not in the `override` list of a policy that applies.",
+        "Ask one of the people the message names to push, or fix what the policy refuses.";
+    /// An override was used.
+    OverrideUsed = "override-used",
+        "A pusher named in the policy's `override` list pushed past one or more overridable findings, giving a reason; the findings are reported as warnings and the discussion entry records the reason.",
+        "Nothing to fix; moderators review the discussion entry.";
     /// Pushers may not write hubgate's own refs.
     RefReserved = "ref-reserved",
         "The push updates a ref under `refs/hubgate/`, which only hubgate itself may write.",

@@ -53,6 +53,12 @@ pub struct Finding {
     /// The text of the card line the finding points at.
     #[serde(skip)]
     pub excerpt: Option<String>,
+    /// Whether the rule that made it may be overridden by a pusher the policy names.
+    #[serde(skip)]
+    pub overridable: bool,
+    /// Set when a pusher overrode it: who, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<String>,
 }
 
 fn ser_code<S: serde::Serializer>(code: &Code, s: S) -> Result<S::Ok, S::Error> {
@@ -75,6 +81,8 @@ impl Finding {
             help: None,
             detail: None,
             excerpt: None,
+            overridable: false,
+            overridden: None,
         }
     }
 

@@ -8,7 +8,7 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>) {
     let Some(rule) = ctx.policy.audience.clone() else {
         return;
     };
-    if !ctx.rule("audience", rule.rule.level) {
+    if !ctx.rule("audience", rule.rule) {
         return;
     }
     let tags = [NFAA_TAG.to_owned()];

@@ -7,7 +7,7 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>) {
     let Some(rule) = ctx.policy.card.clone() else {
         return;
     };
-    if !ctx.rule("card", rule.rule.level) {
+    if !ctx.rule("card", rule.rule) {
         return;
     }
     let Some(card) = ctx.card() else {

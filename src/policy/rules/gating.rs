@@ -12,7 +12,7 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>) {
     let Some(rule) = ctx.policy.gating.clone() else {
         return;
     };
-    if !ctx.rule("gating", rule.rule.level) {
+    if !ctx.rule("gating", rule.rule) {
         return;
     }
     let Some(card) = ctx.card() else { return };

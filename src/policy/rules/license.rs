@@ -14,7 +14,7 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>) {
     let Some(rule) = ctx.policy.license.clone() else {
         return;
     };
-    if !ctx.rule("license", rule.rule.level) {
+    if !ctx.rule("license", rule.rule) {
         return;
     }
     let card = ctx.card();

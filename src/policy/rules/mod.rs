@@ -7,7 +7,7 @@ mod card_rule;
 mod gating;
 mod license;
 
-use super::{Applied, Level, Policy};
+use super::{Applied, Level, Policy, Rule};
 use crate::card::{Card, Node};
 use crate::verdict::{Code, Finding, Severity};
 
@@ -36,6 +36,7 @@ pub fn evaluate(applied: &Applied, subject: &Subject<'_>) -> Vec<Finding> {
             if let Some(sev) = strictest.hub.level.apply(f.severity) {
                 f.severity = sev;
                 f.policy = Some(strictest.name.clone());
+                f.overridable = strictest.hub.overridable;
                 f.file = Some(subject.file.to_owned());
                 out.push(f);
             }
@@ -46,6 +47,7 @@ pub fn evaluate(applied: &Applied, subject: &Subject<'_>) -> Vec<Finding> {
             policy,
             subject,
             level: Level::Off,
+            overridable: false,
             rule: "",
             out: &mut out,
         };
@@ -65,16 +67,18 @@ pub(super) struct Ctx<'a, 'o> {
     pub policy: &'a Policy,
     pub subject: &'a Subject<'a>,
     level: Level,
+    overridable: bool,
     rule: &'static str,
     out: &'o mut Vec<Finding>,
 }
 
 impl<'a> Ctx<'a, '_> {
     /// Starts a rule: later findings get its level and name.
-    pub fn rule(&mut self, rule: &'static str, level: Level) -> bool {
+    pub fn rule(&mut self, rule: &'static str, table: Rule) -> bool {
         self.rule = rule;
-        self.level = level;
-        level != Level::Off
+        self.level = table.level;
+        self.overridable = table.overridable;
+        table.level != Level::Off
     }
 
     /// The card's metadata as a mapping, if the card has readable metadata.
@@ -89,6 +93,7 @@ impl<'a> Ctx<'a, '_> {
         };
         let mut f = Finding::new(code, severity, self.rule, message).with_help(help);
         f.policy = Some(self.policy.name.clone());
+        f.overridable = self.overridable;
         f.file = Some(self.subject.file.to_owned());
         if let (Some(card), Some(node)) = (self.subject.card, node) {
             f.line = card.line_of(node.pos);
