@@ -6,6 +6,7 @@ pub mod discussion;
 pub mod forge;
 pub mod hook;
 pub mod hub;
+pub mod install;
 pub mod policy;
 pub mod repo;
 pub mod report;

@@ -4,8 +4,10 @@ mod card;
 mod check;
 mod demo;
 mod discussions;
+mod install;
 mod lint;
 mod outbox;
+mod policy;
 mod post_receive;
 mod pre_receive;
 
@@ -62,6 +64,12 @@ enum Command {
     Card(card::Args),
     /// A self-contained tour: real pushes into a temporary repository with the hook installed.
     Demo,
+    /// Installs (or removes) the hooks on bare repositories or a server's repository root.
+    Install(install::InstallArgs),
+    /// Checks an installation and prints a pass/fail list (exit 1 on a failure).
+    Doctor(install::DoctorArgs),
+    /// Explains the policies in force for a repository.
+    Policy(policy::Args),
 }
 
 /// Parses the command line and runs it.
@@ -80,6 +88,9 @@ pub fn run() -> ExitCode {
         Command::Lint(args) => lint::run(args, policies.as_deref()),
         Command::Card(args) => card::run(args),
         Command::Demo => demo::run(),
+        Command::Install(args) => install::install(args, policies.as_deref(), config.as_deref()),
+        Command::Doctor(args) => install::doctor(args),
+        Command::Policy(args) => policy::run(args, policies.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -116,6 +116,12 @@ impl Client {
         Ok(None)
     }
 
+    /// Checks that the repository is reachable with the token (lists its labels).
+    pub fn check(&self) -> Result<()> {
+        let _: Vec<Label> = self.get(&self.url("/labels?limit=1"))?;
+        Ok(())
+    }
+
     /// Delivers `entry`; returns the issue number. `retry` makes it look for an earlier
     /// delivery first.
     pub fn deliver(&self, entry: &Entry, retry: bool) -> Result<i64> {

@@ -15,5 +15,8 @@ mod cards;
 mod commands;
 // post-receive: discussion entries in the repository and on a Gitea-compatible double.
 mod discussions;
+// hubgate install / doctor / policy explain on plain, Gitea-shaped and GitLab-shaped servers,
+// over file:// and git daemon; overrides.
+mod install;
 // The Gitea/Forgejo REST double (no real server can run here).
 mod gitea_double;

@@ -1,0 +1,155 @@
+//! `hubgate policy explain OWNER/NAME`: which policies apply to a repository and why, and the
+//! rules in force with their levels.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::policy::{Level, Policy, Rule};
+
+/// Arguments of `policy`.
+#[derive(clap::Args)]
+pub(super) struct Args {
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(clap::Subcommand)]
+enum Action {
+    /// Explains the policies in force for a repository.
+    Explain {
+        /// The repository's `owner/name`.
+        repo: String,
+    },
+}
+
+fn rule(r: &Rule) -> String {
+    format!(
+        "{}{}",
+        r.level.as_str(),
+        if r.overridable { ", overridable" } else { "" }
+    )
+}
+
+fn globs(g: &[glob::Pattern]) -> String {
+    g.iter().map(glob::Pattern::as_str).collect::<Vec<_>>().join(", ")
+}
+
+pub(super) fn run(args: Args, policies: Option<&Path>) -> Result<ExitCode> {
+    let Action::Explain { repo } = args.action;
+    let all = super::load_policies(policies)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "repository {repo}")?;
+    match policies {
+        None => writeln!(out, "no policies configured: the embedded default applies")?,
+        Some(p) => writeln!(out, "policies from {} ({} defined)", p.display(), all.len())?,
+    }
+    for p in &all {
+        let why = if let Some(x) = p.exclude.iter().find(|g| g.matches(&repo)) {
+            format!("excluded by \"{}\"", x.as_str())
+        } else if let Some(m) = p.matches(&repo) {
+            format!("applies: \"{}\" matches", m.as_str())
+        } else {
+            format!("does not apply: none of [{}] matches", globs(&p.repos))
+        };
+        writeln!(out, "  {} ({}): {why}", p.name, p.file.display())?;
+    }
+    let applied = crate::policy::select(&all, &repo, None).map_err(anyhow::Error::msg)?;
+    if applied.policies.len() == 1 && applied.policies[0].name == "hub-baseline" {
+        writeln!(
+            out,
+            "  no policy matches: the embedded default \"hub-baseline\" applies"
+        )?;
+    }
+    writeln!(out, "repository type: {}", applied.repo_type.as_str())?;
+    writeln!(
+        out,
+        "rules in force (every policy applies; the strictest hub level wins):"
+    )?;
+    let hub = applied
+        .policies
+        .iter()
+        .max_by_key(|p| p.hub.level)
+        .map_or(Level::Deny, |p| p.hub.level);
+    writeln!(out, "  hub (the Hub's own verification): {}", hub.as_str())?;
+    for p in &applied.policies {
+        explain(&mut out, p)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(out: &mut dyn Write, p: &Policy) -> Result<()> {
+    let name = &p.name;
+    if let Some(l) = &p.license {
+        let mut parts = vec![rule(&l.rule)];
+        if l.required {
+            parts.push("required".into());
+        }
+        if !l.allow.is_empty() {
+            parts.push(format!("allow {}", globs(&l.allow)));
+        }
+        if !l.deny.is_empty() {
+            parts.push(format!("deny {}", globs(&l.deny)));
+        }
+        parts.push(format!("`other` needs {}", l.other_requires.join(", ")));
+        writeln!(out, "  license [{name}]: {}", parts.join("; "))?;
+    }
+    if let Some(g) = &p.gating {
+        let mut parts = vec![rule(&g.rule)];
+        if g.always {
+            parts.push("always required".into());
+        }
+        if g.never {
+            parts.push("forbidden".into());
+        }
+        if !g.when_tags.is_empty() {
+            parts.push(format!("required with tags {}", g.when_tags.join(", ")));
+        }
+        if !g.when_license.is_empty() {
+            parts.push(format!("required for licences {}", globs(&g.when_license)));
+        }
+        if !g.required_keys.is_empty() {
+            parts.push(format!("gated cards need {}", g.required_keys.join(", ")));
+        }
+        if g.check_field_types {
+            parts.push("field types checked".into());
+        }
+        writeln!(out, "  gating [{name}]: {}", parts.join("; "))?;
+    }
+    if let Some(a) = &p.audience {
+        let mut parts = vec![rule(&a.rule)];
+        if a.require_tag {
+            parts.push("tag required".into());
+        }
+        if a.protect_removal {
+            parts.push("removal refused".into());
+        }
+        if !a.synonyms.is_empty() {
+            parts.push(format!("synonyms {}", a.synonyms.join(", ")));
+        }
+        writeln!(out, "  audience [{name}]: {}", parts.join("; "))?;
+    }
+    if let Some(c) = &p.card {
+        let mut parts = vec![rule(&c.rule)];
+        if c.required {
+            parts.push("card required".into());
+        }
+        if !c.sections.is_empty() {
+            parts.push(format!("sections {}", c.sections.join(", ")));
+        }
+        writeln!(out, "  card [{name}]: {}", parts.join("; "))?;
+    }
+    if !p.override_by.is_empty() {
+        writeln!(
+            out,
+            "  overrides [{name}]: {} may override its overridable rules",
+            p.override_by.join(", ")
+        )?;
+    }
+    if p.skip_internal_pushes {
+        writeln!(out, "  internal pushes [{name}]: Gitea's own pushes are not checked")?;
+    }
+    Ok(())
+}

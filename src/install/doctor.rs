@@ -1,0 +1,240 @@
+//! `hubgate doctor`: is the installation sound? A pass/fail list an administrator can act on.
+
+use std::path::{Path, PathBuf};
+
+use super::{Layout, hook_files, targets, wrapper};
+
+/// One check's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Fine.
+    Pass,
+    /// Works, but something needs attention.
+    Warn,
+    /// Broken: pushes will not be checked as configured.
+    Fail,
+}
+
+/// One line of the report.
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// Outcome.
+    pub status: Status,
+    /// What was checked, and what was found.
+    pub what: String,
+}
+
+fn check(out: &mut Vec<Check>, status: Status, what: String) {
+    out.push(Check { status, what });
+}
+
+/// Checks every target under `paths`.
+pub fn run(layout: Layout, paths: &[PathBuf]) -> Vec<Check> {
+    let mut out = Vec::new();
+    let targets = match targets(layout, paths) {
+        Ok(t) => t,
+        Err(e) => {
+            check(&mut out, Status::Fail, format!("{e:#}"));
+            return out;
+        }
+    };
+    let mut commands = Vec::new();
+    for target in &targets {
+        for (kind, file, _) in hook_files(layout, target) {
+            if let Some(cmd) = hook(&mut out, kind, &file) {
+                commands.push(cmd);
+            }
+        }
+        if layout != Layout::GitLab {
+            repo_checks(&mut out, target, layout);
+        }
+    }
+    commands.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    commands.dedup();
+    for cmd in &commands {
+        command_checks(&mut out, cmd, &targets, layout);
+    }
+    out
+}
+
+fn hook(out: &mut Vec<Check>, kind: &str, file: &Path) -> Option<wrapper::Command> {
+    let shown = file.display();
+    let Ok(text) = std::fs::read_to_string(file) else {
+        check(
+            out,
+            Status::Fail,
+            format!("{kind} hook {shown} is missing (run `hubgate install`)"),
+        );
+        return None;
+    };
+    if !wrapper::is_ours(&text) {
+        check(
+            out,
+            Status::Fail,
+            format!("{kind} hook {shown} was not written by hubgate"),
+        );
+        return None;
+    }
+    if !is_executable(file) {
+        check(
+            out,
+            Status::Fail,
+            format!("{kind} hook {shown} is not executable (git skips it)"),
+        );
+    } else {
+        check(out, Status::Pass, format!("{kind} hook {shown}"));
+    }
+    let chained = file.with_file_name(format!("{kind}.{}", wrapper::CHAINED));
+    if text.contains(wrapper::CHAINED) {
+        if is_executable(&chained) {
+            check(
+                out,
+                Status::Pass,
+                format!("the previous {kind} hook {} still runs first", chained.display()),
+            );
+        } else {
+            check(
+                out,
+                Status::Fail,
+                format!(
+                    "the previous {kind} hook {} is missing or not executable",
+                    chained.display()
+                ),
+            );
+        }
+    }
+    wrapper::parse(&text).or_else(|| {
+        check(
+            out,
+            Status::Fail,
+            format!("{kind} hook {shown}: cannot find the hubgate command in it"),
+        );
+        None
+    })
+}
+
+fn command_checks(out: &mut Vec<Check>, cmd: &wrapper::Command, targets: &[PathBuf], layout: Layout) {
+    let bin = cmd.bin.display();
+    match std::process::Command::new(&cmd.bin).arg("--version").output() {
+        Ok(o) if o.status.success() => {
+            check(
+                out,
+                Status::Pass,
+                format!("binary {bin} runs ({})", String::from_utf8_lossy(&o.stdout).trim()),
+            );
+        }
+        Ok(o) => check(
+            out,
+            Status::Fail,
+            format!("binary {bin} fails: {}", String::from_utf8_lossy(&o.stderr).trim()),
+        ),
+        Err(e) => check(out, Status::Fail, format!("binary {bin} cannot run: {e}")),
+    }
+    match &cmd.policies {
+        None => check(
+            out,
+            Status::Pass,
+            "policies: none configured (the embedded Hub-compatible default applies)".into(),
+        ),
+        Some(p) => match crate::policy::load::load(p) {
+            Ok(list) => check(
+                out,
+                Status::Pass,
+                format!(
+                    "policies {}: {} polic{} load",
+                    p.display(),
+                    list.len(),
+                    if list.len() == 1 { "y" } else { "ies" }
+                ),
+            ),
+            Err(e) => {
+                for problem in e.problems {
+                    check(out, Status::Fail, format!("policy: {problem}"));
+                }
+            }
+        },
+    }
+    let config = match crate::config::Config::load(cmd.config.as_deref()) {
+        Ok(c) => {
+            if let Some(path) = &cmd.config {
+                check(out, Status::Pass, format!("configuration {} loads", path.display()));
+            }
+            c
+        }
+        Err(e) => {
+            check(out, Status::Fail, format!("configuration: {e:#}"));
+            return;
+        }
+    };
+    if let Some(gitea) = &config.gitea {
+        for target in targets.iter().filter(|_| layout != Layout::GitLab) {
+            let name = crate::repo::name::derive(target, None);
+            let (owner, repo) = name.rsplit_once('/').unwrap_or(("", &name));
+            match crate::forge::gitea::Client::new(gitea, owner, repo, std::time::Duration::from_secs(5))
+                .and_then(|c| c.check())
+            {
+                Ok(()) => check(
+                    out,
+                    Status::Pass,
+                    format!("forge {}: {name} reachable with the token", gitea.url),
+                ),
+                Err(e) => check(out, Status::Fail, format!("forge {}: {name}: {e:#}", gitea.url)),
+            }
+        }
+    }
+}
+
+fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
+    let shown = repo.display();
+    match crate::discussion::store::Store::open(repo).and_then(|s| s.list()) {
+        Ok(list) => check(
+            out,
+            Status::Pass,
+            format!("{shown}: discussion store readable ({} entries)", list.len()),
+        ),
+        Err(e) => check(out, Status::Fail, format!("{shown}: discussion store: {e:#}")),
+    }
+    match crate::forge::outbox::Outbox::of(repo).items() {
+        Ok(items) if items.is_empty() => check(out, Status::Pass, format!("{shown}: outbox empty")),
+        Ok(items) => {
+            for (path, item) in items {
+                match item {
+                    Ok(i) => check(
+                        out,
+                        Status::Warn,
+                        format!(
+                            "{shown}: discussion #{} waits for delivery ({} attempts; {})",
+                            i.entry.num,
+                            i.attempts,
+                            i.last_error.unwrap_or_default()
+                        ),
+                    ),
+                    Err(e) => check(out, Status::Fail, format!("{}: {e:#}", path.display())),
+                }
+            }
+        }
+        Err(e) => check(out, Status::Fail, format!("{shown}: outbox: {e:#}")),
+    }
+    // Gitea and Forgejo set it in their global git configuration (GIT-FORGE.md 1.4).
+    if layout == Layout::Plain && super::git_config_get(repo, "receive.advertisePushOptions").as_deref() != Some("true")
+    {
+        check(
+            out,
+            Status::Warn,
+            format!(
+                "{shown}: receive.advertisePushOptions is not true: overrides (-o hubgate.override=...) cannot reach the hook"
+            ),
+        );
+    }
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
+}

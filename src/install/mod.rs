@@ -1,0 +1,357 @@
+//! `hubgate install`: putting the hooks where each server runs them, idempotently, reversibly.
+//!
+//! - plain git: `<repo>/hooks/pre-receive` and `post-receive` (or the `core.hooksPath` folder);
+//!   an existing hook is kept as `<hook>.hubgate-chained` and still runs first;
+//! - Gitea and Forgejo: `hooks/pre-receive.d/hubgate` and `post-receive.d/hubgate`, which Gitea's
+//!   generated dispatcher runs (GIT-FORGE.md 2.1), or the global `core.hooksPath` folder of newer
+//!   Forgejo (2.5);
+//! - GitLab: `<custom_hooks_dir>/pre-receive.d/hubgate` and `post-receive.d/hubgate` (3.1).
+//!
+//! Everything is planned first ([`plan`]) and printed; `--dry-run` stops there.
+
+pub mod doctor;
+pub mod wrapper;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+pub use wrapper::Command;
+
+/// Which server's hook layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Plain bare repositories.
+    Plain,
+    /// Gitea or Forgejo `.d` folders.
+    Gitea,
+    /// GitLab's server-wide `custom_hooks_dir`.
+    GitLab,
+}
+
+/// The hooks hubgate installs.
+pub const HOOKS: [&str; 2] = ["pre-receive", "post-receive"];
+/// The file name inside `.d` folders.
+pub const D_NAME: &str = "hubgate";
+
+/// One step of an installation (fields: the files, repositories and keys concerned).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(missing_docs, reason = "the variant docs name every field")]
+pub enum Action {
+    /// Write an executable script `content` at `path`.
+    Write { path: PathBuf, content: String },
+    /// Move a file `from` to `to` (an existing hook aside, or back).
+    Rename { from: PathBuf, to: PathBuf },
+    /// Delete a file hubgate wrote.
+    Remove { path: PathBuf },
+    /// Delete a folder hubgate created, now empty.
+    RemoveDir { path: PathBuf },
+    /// `git config key value` in repository `repo`.
+    SetConfig { repo: PathBuf, key: String, value: String },
+    /// `git config --unset key` in repository `repo`.
+    UnsetConfig { repo: PathBuf, key: String },
+    /// Nothing to do at `path`, and `why`.
+    Keep { path: PathBuf, why: String },
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Write { path, .. } => write!(f, "write {}", path.display()),
+            Action::Rename { from, to } => write!(f, "move {} to {}", from.display(), to.display()),
+            Action::Remove { path } => write!(f, "remove {}", path.display()),
+            Action::RemoveDir { path } => write!(f, "remove the empty folder {}", path.display()),
+            Action::SetConfig { repo, key, value } => write!(f, "set {key}={value} in {}", repo.display()),
+            Action::UnsetConfig { repo, key } => write!(f, "unset {key} in {}", repo.display()),
+            Action::Keep { path, why } => write!(f, "keep {} ({why})", path.display()),
+        }
+    }
+}
+
+/// Whether `dir` is a bare repository.
+pub fn is_bare_repo(dir: &Path) -> bool {
+    dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir()
+}
+
+/// The bare repositories at or under `path` (not looking inside repositories).
+pub fn find_repos(path: &Path) -> Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<()> {
+        if is_bare_repo(dir) {
+            out.push(dir.to_owned());
+            return Ok(());
+        }
+        if depth == 0 {
+            return Ok(());
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir() && !p.is_symlink())
+            .collect();
+        entries.sort();
+        for e in entries {
+            walk(&e, depth - 1, out)?;
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(path, 6, &mut out)?;
+    if out.is_empty() {
+        bail!("no bare repository at or under {}", path.display());
+    }
+    Ok(out)
+}
+
+/// The folder git runs a repository's hooks from: `core.hooksPath` when set, else `hooks/`.
+pub fn hooks_dir(repo: &Path) -> PathBuf {
+    let configured = std::process::Command::new("git")
+        .args(["config", "--file"])
+        .arg(repo.join("config"))
+        .args(["--get", "core.hooksPath"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .filter(|s| !s.is_empty());
+    match configured {
+        Some(p) if Path::new(&p).is_absolute() => PathBuf::from(p),
+        Some(p) => repo.join(p),
+        None => repo.join("hooks"),
+    }
+}
+
+fn git_config_get(repo: &Path, key: &str) -> Option<String> {
+    let o = std::process::Command::new("git")
+        .args(["config", "--file"])
+        .arg(repo.join("config"))
+        .args(["--get", key])
+        .output()
+        .ok()?;
+    o.status
+        .success()
+        .then(|| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+}
+
+/// The hook files hubgate manages for a target, with whether each is a `.d` entry.
+fn hook_files(layout: Layout, target: &Path) -> Vec<(&'static str, PathBuf, bool)> {
+    HOOKS
+        .iter()
+        .map(|kind| match layout {
+            Layout::Plain => (*kind, hooks_dir(target).join(kind), false),
+            Layout::Gitea => (*kind, hooks_dir(target).join(format!("{kind}.d")).join(D_NAME), true),
+            Layout::GitLab => (*kind, target.join(format!("{kind}.d")).join(D_NAME), true),
+        })
+        .collect()
+}
+
+/// The targets of `paths`: repositories (plain, Gitea) or the hooks folder itself (GitLab).
+pub fn targets(layout: Layout, paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        match layout {
+            Layout::GitLab => {
+                if !p.is_dir() {
+                    bail!("{} is not a folder (give GitLab's custom_hooks_dir)", p.display());
+                }
+                out.push(p.clone());
+            }
+            _ => out.extend(find_repos(p)?),
+        }
+    }
+    Ok(out)
+}
+
+/// Plans an installation (or removal) on `paths`.
+pub fn plan(layout: Layout, paths: &[PathBuf], cmd: &Command, uninstall: bool) -> Result<Vec<Action>> {
+    let mut actions = Vec::new();
+    let mut seen = BTreeSet::new();
+    for target in targets(layout, paths)? {
+        for (kind, file, in_d) in hook_files(layout, &target) {
+            // A global hooks folder is shared by many repositories: plan it once.
+            if !seen.insert(file.clone()) {
+                continue;
+            }
+            if uninstall {
+                plan_removal(&file, kind, in_d, &mut actions)?;
+            } else {
+                plan_install(&file, kind, in_d, cmd, &mut actions)?;
+            }
+        }
+        if layout == Layout::Plain {
+            plan_push_options(&target, uninstall, &mut actions);
+        }
+    }
+    Ok(actions)
+}
+
+fn plan_install(file: &Path, kind: &str, in_d: bool, cmd: &Command, actions: &mut Vec<Action>) -> Result<()> {
+    let chained = file.with_file_name(format!("{kind}.{}", wrapper::CHAINED));
+    let existing = std::fs::read(file)
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    match existing {
+        None => {
+            let content = wrapper::script(cmd, kind, !in_d && chained.exists());
+            actions.push(Action::Write {
+                path: file.to_owned(),
+                content,
+            });
+        }
+        Some(text) if wrapper::is_ours(&text) => {
+            let content = wrapper::script(cmd, kind, !in_d && chained.exists());
+            if text == content {
+                actions.push(Action::Keep {
+                    path: file.to_owned(),
+                    why: "already installed".into(),
+                });
+            } else {
+                actions.push(Action::Write {
+                    path: file.to_owned(),
+                    content,
+                });
+            }
+        }
+        Some(_) if in_d => bail!(
+            "{} exists and was not written by hubgate; not overwriting it",
+            file.display()
+        ),
+        Some(_) => {
+            if chained.exists() {
+                bail!(
+                    "both {} and {} exist; resolve by hand",
+                    file.display(),
+                    chained.display()
+                );
+            }
+            actions.push(Action::Rename {
+                from: file.to_owned(),
+                to: chained,
+            });
+            actions.push(Action::Write {
+                path: file.to_owned(),
+                content: wrapper::script(cmd, kind, true),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn plan_removal(file: &Path, kind: &str, in_d: bool, actions: &mut Vec<Action>) -> Result<()> {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        actions.push(Action::Keep {
+            path: file.to_owned(),
+            why: "not installed".into(),
+        });
+        return Ok(());
+    };
+    if !wrapper::is_ours(&text) {
+        actions.push(Action::Keep {
+            path: file.to_owned(),
+            why: "not written by hubgate; left alone".into(),
+        });
+        return Ok(());
+    }
+    let chained = file.with_file_name(format!("{kind}.{}", wrapper::CHAINED));
+    if !in_d && chained.exists() {
+        actions.push(Action::Rename {
+            from: chained,
+            to: file.to_owned(),
+        });
+    } else {
+        actions.push(Action::Remove { path: file.to_owned() });
+    }
+    if in_d && let Some(dir) = file.parent() {
+        let others = std::fs::read_dir(dir)
+            .map(|rd| rd.filter_map(Result::ok).filter(|e| e.path() != file).count())
+            .unwrap_or(1);
+        if others == 0 {
+            actions.push(Action::RemoveDir { path: dir.to_owned() });
+        }
+    }
+    Ok(())
+}
+
+/// Overrides need push options, which receive-pack advertises only when told to (GIT-FORGE 1.4).
+/// The setting is marked as ours so that uninstalling leaves the repository as it was.
+fn plan_push_options(repo: &Path, uninstall: bool, actions: &mut Vec<Action>) {
+    let ours = git_config_get(repo, "hubgate.setAdvertisePushOptions").as_deref() == Some("true");
+    let set = git_config_get(repo, "receive.advertisePushOptions").as_deref() == Some("true");
+    if uninstall {
+        if ours {
+            actions.push(Action::UnsetConfig {
+                repo: repo.to_owned(),
+                key: "receive.advertisePushOptions".into(),
+            });
+            actions.push(Action::UnsetConfig {
+                repo: repo.to_owned(),
+                key: "hubgate.setAdvertisePushOptions".into(),
+            });
+        }
+    } else if !set {
+        actions.push(Action::SetConfig {
+            repo: repo.to_owned(),
+            key: "receive.advertisePushOptions".into(),
+            value: "true".into(),
+        });
+        actions.push(Action::SetConfig {
+            repo: repo.to_owned(),
+            key: "hubgate.setAdvertisePushOptions".into(),
+            value: "true".into(),
+        });
+    }
+}
+
+/// Carries out a plan.
+pub fn apply(actions: &[Action]) -> Result<()> {
+    for a in actions {
+        match a {
+            Action::Write { path, content } => {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                }
+                let tmp = path.with_extension("hubgate-tmp");
+                std::fs::write(&tmp, content).with_context(|| format!("cannot write {}", tmp.display()))?;
+                set_executable(&tmp)?;
+                std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            Action::Rename { from, to } => std::fs::rename(from, to).with_context(|| format!("cannot {a}"))?,
+            Action::Remove { path } => std::fs::remove_file(path).with_context(|| format!("cannot {a}"))?,
+            Action::RemoveDir { path } => std::fs::remove_dir(path).with_context(|| format!("cannot {a}"))?,
+            Action::SetConfig { repo, key, value } => git_config(repo, &[key, value])?,
+            Action::UnsetConfig { repo, key } => git_config(repo, &["--unset", key])?,
+            Action::Keep { .. } => {}
+        }
+    }
+    Ok(())
+}
+
+fn git_config(repo: &Path, args: &[&str]) -> Result<()> {
+    let o = std::process::Command::new("git")
+        .args(["config", "--file"])
+        .arg(repo.join("config"))
+        .args(args)
+        .output()
+        .context("cannot run git config")?;
+    if !o.status.success() {
+        bail!(
+            "git config {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&o.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_executable(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .with_context(|| format!("cannot chmod {}", path.display()))
+}
+
+#[cfg(not(unix))]
+fn set_executable(_: &Path) -> Result<()> {
+    Ok(())
+}
