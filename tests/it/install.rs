@@ -377,3 +377,49 @@ fn policy_explain_says_which_policies_apply_and_why() {
     );
     assert!(text.contains("overrides [org]: alice may override"), "{text}");
 }
+
+#[test]
+fn internal_gitea_pushes_follow_the_policy_setting() {
+    for (setting, accepted) in [("skip", true), ("check", false)] {
+        let s = Sandbox::new();
+        s.policy(
+            "p.toml",
+            &format!("[[policy]]\nname = \"org\"\nrepos = [\"*\"]\ninternal-push = \"{setting}\"\n"),
+        );
+        s.card(BAD);
+        let o = git_cmd(&s.work)
+            .env("GITEA_INTERNAL_PUSH", "true")
+            .env("GITEA_REPO_USER_NAME", "acme")
+            .env("GITEA_REPO_NAME", "model")
+            .args(["push", "origin", "HEAD:refs/heads/main"])
+            .output()
+            .expect("push");
+        assert_eq!(
+            o.status.success(),
+            accepted,
+            "{setting}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_global_hooks_path_is_installed_once() {
+    let s = Sandbox::new();
+    let second = s.root.join("acme/second.git");
+    git(&s.root, &["init", "-q", "--bare", second.to_str().expect("utf8")]);
+    let global = s.root.join("git-home/hooks");
+    for repo in [&s.server, &second] {
+        git(repo, &["config", "core.hooksPath", global.to_str().expect("utf8")]);
+    }
+    let out = install(
+        &s.root,
+        &["install", "--forgejo", s.root.join("acme").to_str().expect("utf8")],
+    );
+    assert_eq!(
+        out.matches("write ").count(),
+        2,
+        "one pre-receive.d and one post-receive.d entry: {out}"
+    );
+    assert!(global.join("pre-receive.d/hubgate").is_file() && global.join("post-receive.d/hubgate").is_file());
+}
