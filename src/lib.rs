@@ -10,5 +10,6 @@ pub mod install;
 pub mod policy;
 pub mod repo;
 pub mod report;
+pub mod scan;
 pub mod time;
 pub mod verdict;

@@ -80,7 +80,12 @@ pub(super) fn run(args: Args, env: &Env, policies: Option<&Path>) -> Result<Exit
             })
             .collect::<Result<Vec<_>>>()?
     };
-    let findings = gate::check(&repo, &applied, &updates)?;
+    let scan = if args.new.is_some() {
+        gate::Scan::Range
+    } else {
+        gate::Scan::Tip
+    };
+    let findings = gate::check(&repo, &applied, &updates, scan)?;
     super::print(&findings, args.format, updates.len() > 1)?;
     Ok(super::exit_for(&findings))
 }

@@ -63,7 +63,7 @@ fn evaluate(env: &Env, policies: Option<&Path>) -> Result<(Vec<crate::verdict::F
         return Ok((Vec::new(), updates.len()));
     }
     let repo = Repo::open(&git_dir, &env.quarantine)?;
-    let findings = gate::check(&repo, &applied, &updates)?;
+    let findings = gate::check(&repo, &applied, &updates, gate::Scan::Push)?;
     let findings = crate::policy::overrides::apply(findings, &applied, env.pusher.as_deref(), env.override_reason());
     Ok((findings, updates.len()))
 }

@@ -15,13 +15,45 @@ use crate::verdict::{Code, Finding, Severity};
 /// hubgate's own ref namespace (discussions live there from issue 3 on); pushers may not write it.
 pub const RESERVED_NAMESPACE: &str = "refs/hubgate/";
 
+/// Which blobs the push scanners look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// What a push brings: the quarantine's objects (or, without one, the commits of each update).
+    Push,
+    /// The commits of each update's `old..new`.
+    Range,
+    /// Every file of each new tip (`check` on refs as if newly pushed).
+    Tip,
+}
+
 /// Checks every update; an `Err` is an operational failure (a missing object, an unreadable
 /// repository), never a finding.
-pub fn check(repo: &Repo, applied: &Applied, updates: &[Update]) -> Result<Vec<Finding>> {
+pub fn check(repo: &Repo, applied: &Applied, updates: &[Update], scan: Scan) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
     for update in updates {
         findings.extend(check_one(repo, applied, update)?);
     }
+    let mut blobs = Vec::new();
+    if scan == Scan::Push && repo.has_quarantine() {
+        blobs = crate::scan::walk::pushed(repo, updates)?;
+    } else {
+        let hidden_all: Vec<gix::ObjectId> = if scan == Scan::Push {
+            repo.branches()?.into_iter().map(|(_, id)| id).collect()
+        } else {
+            Vec::new()
+        };
+        for u in updates.iter().filter(|u| !u.refname.starts_with(RESERVED_NAMESPACE)) {
+            let Some(new) = u.new.map(|n| repo.commit(n)).transpose()?.flatten() else {
+                continue;
+            };
+            blobs.extend(match (scan, u.old) {
+                (Scan::Tip, _) => crate::scan::walk::tip(repo, new, &u.refname)?,
+                (_, Some(old)) => crate::scan::walk::range(repo, Some(old), new, &u.refname)?,
+                (_, None) => crate::scan::walk::range_hiding(repo, &hidden_all, new, &u.refname)?,
+            });
+        }
+    }
+    findings.extend(crate::scan::check(repo, applied, &blobs)?);
     Ok(findings)
 }
 

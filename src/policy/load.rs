@@ -84,10 +84,37 @@ struct RawPolicy {
     card: Option<RawCard>,
     #[serde(default)]
     discussions: Option<RawDiscussions>,
+    #[serde(default)]
+    large_files: Option<RawScan>,
+    #[serde(default)]
+    binary_files: Option<RawScan>,
+    #[serde(default)]
+    secrets: Option<RawSecrets>,
     #[serde(default, rename = "override")]
     override_by: Vec<String>,
     #[serde(default)]
     internal_push: RawInternalPush,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawScan {
+    #[serde(default)]
+    level: Level,
+    #[serde(default)]
+    overridable: bool,
+    /// `max-size` (large files) or `min-size` (binary files): bytes, or text with a unit.
+    #[serde(default, alias = "max-size", alias = "min-size")]
+    size: Option<Spanned<super::size::RawSize>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSecrets {
+    #[serde(default)]
+    level: Level,
+    #[serde(default)]
+    overridable: bool,
 }
 
 #[derive(Deserialize)]
@@ -338,6 +365,21 @@ pub fn parse(file: &Path, text: &str, policies: &mut Vec<Policy>, problems: &mut
                 sections: c.sections,
             }),
             watch_keys: p.discussions.map(|d| d.watch_keys).unwrap_or_default(),
+            large_files: super::size::scan(
+                p.large_files.map(|r| (r.level, r.overridable, r.size)),
+                super::DEFAULT_MAX_FILE,
+                problems,
+                &at,
+            ),
+            binary_files: super::size::scan(
+                p.binary_files.map(|r| (r.level, r.overridable, r.size)),
+                super::DEFAULT_BINARY_MIN,
+                problems,
+                &at,
+            ),
+            secrets: p
+                .secrets
+                .map_or(Rule::new(Level::Deny, false), |s| Rule::new(s.level, s.overridable)),
             override_by: p.override_by,
             skip_internal_pushes: matches!(p.internal_push, RawInternalPush::Skip),
         });

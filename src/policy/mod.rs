@@ -8,6 +8,7 @@
 pub mod load;
 pub mod overrides;
 mod rules;
+pub mod size;
 
 use std::path::PathBuf;
 
@@ -115,6 +116,20 @@ pub struct Audience {
     pub synonyms: Vec<String>,
 }
 
+/// The Hub refuses files larger than 10 MiB outside LFS/Xet (HUB-SPEC 1.8).
+pub const DEFAULT_MAX_FILE: u64 = 10 * 1024 * 1024;
+/// ... and binary files over about 1 MB (HUB-SPEC 1.9; "1MB" read as 10^6 bytes).
+pub const DEFAULT_BINARY_MIN: u64 = 1_000_000;
+
+/// `[policy.large-files]` and `[policy.binary-files]`: a level and a size.
+#[derive(Debug, Clone, Copy)]
+pub struct Scan {
+    /// Level.
+    pub rule: Rule,
+    /// `max-size` (large files) or `min-size` (binary files), in bytes.
+    pub size: u64,
+}
+
 /// `[policy.card]`.
 #[derive(Debug, Clone)]
 pub struct Card {
@@ -151,6 +166,12 @@ pub struct Policy {
     pub card: Option<Card>,
     /// `[policy.discussions] watch-keys`: further card keys whose changes post-receive records.
     pub watch_keys: Vec<String>,
+    /// `[policy.large-files]`: files over `max-size` (default 10 MiB) not stored as pointers.
+    pub large_files: Scan,
+    /// `[policy.binary-files]`: binary files over `min-size` (default 1 MB) not stored as pointers.
+    pub binary_files: Scan,
+    /// `[policy.secrets]`: Hugging Face access tokens in pushed files.
+    pub secrets: Rule,
     /// `override`: pushers who may override this policy's overridable rules.
     pub override_by: Vec<String>,
     /// `internal-push = "skip"`: pushes Gitea makes itself are not checked.
@@ -179,6 +200,15 @@ impl Policy {
             audience: None,
             card: None,
             watch_keys: Vec::new(),
+            large_files: Scan {
+                rule: Rule::new(Level::Deny, false),
+                size: DEFAULT_MAX_FILE,
+            },
+            binary_files: Scan {
+                rule: Rule::new(Level::Deny, false),
+                size: DEFAULT_BINARY_MIN,
+            },
+            secrets: Rule::new(Level::Deny, false),
             override_by: Vec::new(),
             skip_internal_pushes: false,
         }

@@ -30,8 +30,23 @@ pub struct Quarantine {
 /// An open repository, able to see a push in flight.
 pub struct Repo {
     repo: gix::Repository,
+    /// The quarantine's own objects (no alternates): membership means "brought by this push".
+    pushed: Option<gix::odb::Handle>,
     /// Kept alive for the alternates file; removed on drop.
     _scratch: Option<tempfile::TempDir>,
+}
+
+/// One entry of a tree, as the scanners walk it.
+#[derive(Debug, Clone)]
+pub struct TreeEntry {
+    /// The entry's name.
+    pub name: String,
+    /// The object it points to.
+    pub id: ObjectId,
+    /// A sub-tree.
+    pub is_tree: bool,
+    /// A regular or executable file (not a symlink or submodule).
+    pub is_blob: bool,
 }
 
 /// What stands at `README.md` in a tree.
@@ -60,6 +75,7 @@ impl Repo {
         let mut repo = gix::open_opts(git_dir, gix::open::Options::isolated())
             .with_context(|| format!("cannot open the repository at {}", git_dir.display()))?;
         let mut scratch = None;
+        let mut pushed = None;
         if let Some(objdir) = &quarantine.object_dir {
             let dir = tempfile::Builder::new()
                 .prefix("hubgate-odb-")
@@ -82,10 +98,17 @@ impl Repo {
             let hash = repo.object_hash();
             let handle = gix::odb::at(dir.path(), hash).context("cannot open the quarantined objects")?;
             repo.objects = gix::odb::memory::Proxy::new(handle, hash);
+            let abs = if objdir.is_absolute() {
+                objdir.clone()
+            } else {
+                cwd.join(objdir)
+            };
+            pushed = Some(gix::odb::at(abs, hash).context("cannot open the quarantine directory")?);
             scratch = Some(dir);
         }
         Ok(Repo {
             repo,
+            pushed,
             _scratch: scratch,
         })
     }
@@ -201,6 +224,96 @@ impl Repo {
     /// The default branch: the ref `HEAD` points to.
     pub fn default_branch(&self) -> Option<String> {
         self.repo.head_name().ok().flatten().map(|n| n.as_bstr().to_string())
+    }
+
+    /// Whether this run sees a push's quarantine (pre-receive with git >= 2.11).
+    pub fn has_quarantine(&self) -> bool {
+        self.pushed.is_some()
+    }
+
+    /// Whether the object came with the push being received (it is in the quarantine).
+    pub fn is_pushed(&self, id: &gix::oid) -> bool {
+        use gix::objs::Exists;
+        self.pushed.as_ref().is_some_and(|h| h.exists(id))
+    }
+
+    /// A commit's tree and parents.
+    pub fn commit_parts(&self, id: ObjectId) -> Result<(ObjectId, Vec<ObjectId>)> {
+        let c = self
+            .repo
+            .find_commit(id)
+            .with_context(|| format!("cannot read commit {id}"))?;
+        let tree = c
+            .tree_id()
+            .with_context(|| format!("cannot read the tree of {id}"))?
+            .detach();
+        Ok((tree, c.parent_ids().map(|p| p.detach()).collect()))
+    }
+
+    /// The entries of a tree.
+    pub fn tree_entries(&self, id: ObjectId) -> Result<Vec<TreeEntry>> {
+        let tree = self
+            .repo
+            .find_tree(id)
+            .with_context(|| format!("cannot read tree {id}"))?;
+        let decoded = tree.decode().with_context(|| format!("cannot decode tree {id}"))?;
+        Ok(decoded
+            .entries
+            .iter()
+            .map(|e| TreeEntry {
+                name: e.filename.to_string(),
+                id: e.oid.to_owned(),
+                is_tree: e.mode.is_tree(),
+                is_blob: e.mode.is_blob(),
+            })
+            .collect())
+    }
+
+    /// The size of an object, from its header (the object is not loaded).
+    pub fn object_size(&self, id: ObjectId) -> Result<u64> {
+        Ok(self
+            .repo
+            .find_header(id)
+            .with_context(|| format!("cannot read object {id}"))?
+            .size())
+    }
+
+    /// The bytes of a blob of at most `max` bytes; `None` for a larger one (never loaded).
+    pub fn small_blob(&self, id: ObjectId, max: u64) -> Result<Option<Vec<u8>>> {
+        match self.blob_limited(id, max)? {
+            Blob::Bytes(b) => Ok(Some(b)),
+            Blob::TooLarge(_) => Ok(None),
+        }
+    }
+
+    fn blob_limited(&self, id: ObjectId, max: u64) -> Result<Blob> {
+        let size = self.object_size(id)?;
+        if size > max {
+            return Ok(Blob::TooLarge(size));
+        }
+        let object = self
+            .repo
+            .find_object(id)
+            .with_context(|| format!("cannot read blob {id}"))?;
+        Ok(Blob::Bytes(object.detach().data))
+    }
+
+    /// The commits of `new` not reachable from `hidden`, newest first.
+    pub fn commits_between(&self, new: ObjectId, hidden: &[ObjectId]) -> Result<Vec<ObjectId>> {
+        let walk = self
+            .repo
+            .rev_walk([new])
+            .with_hidden(hidden.iter().copied())
+            .all()
+            .with_context(|| format!("cannot walk the history of {new}"))?;
+        let mut out = Vec::new();
+        for info in walk {
+            out.push(
+                info.map_err(|e| anyhow::anyhow!("cannot walk the history of {new}: {e}"))?
+                    .id,
+            );
+        }
+        Ok(out)
     }
 
     /// The id length of this repository's hash.

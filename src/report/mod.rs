@@ -6,7 +6,7 @@
 //! git prefixes every line with `remote: `.
 
 use crate::hub::DOCS_URL;
-use crate::verdict::{Finding, Severity, Verdict};
+use crate::verdict::{Code, Finding, Severity, Verdict};
 
 const RULE: &str = "-------------------------------------------------------------------------";
 
@@ -14,6 +14,67 @@ const RULE: &str = "------------------------------------------------------------
 /// run covered more than one ref or file: each Hub block is then preceded by a line naming them,
 /// since the Hub's own block names neither (for a single ref it stays byte for byte the Hub's).
 pub fn text(findings: &[Finding], several: bool) -> String {
+    let is_scan = |f: &&Finding| matches!(f.code, Code::FileTooLarge | Code::BinaryFile | Code::SecretToken);
+    let scans: Vec<&Finding> = findings.iter().filter(is_scan).collect();
+    let mut out = String::new();
+    for code in [Code::FileTooLarge, Code::BinaryFile, Code::SecretToken] {
+        let of_code: Vec<&Finding> = scans.iter().copied().filter(|f| f.code == code).collect();
+        if !of_code.is_empty() {
+            scan_block(&mut out, code, &of_code);
+        }
+    }
+    let rest: Vec<Finding> = findings.iter().filter(|f| !is_scan(f)).cloned().collect();
+    out.push_str(&grouped(&rest, several));
+    if !findings.is_empty() {
+        out.push_str(&summary(findings));
+    }
+    out
+}
+
+/// The Hub's block for one scanner (HUB-SPEC 1.8-1.10): what was found, what to use instead, and
+/// `Offending files:` with `  - <path> (ref: <refname>)`. At `warn` the first line says the push
+/// was accepted.
+fn scan_block(out: &mut String, code: Code, found: &[&Finding]) {
+    let rejected = found.iter().any(|f| f.severity == Severity::Error);
+    let head = match code {
+        Code::FileTooLarge => {
+            let limit = found[0].detail.clone().unwrap_or_else(|| "10 MiB".into());
+            let lead = if rejected { "Your push was rejected because it contains" } else { "Your push was accepted, but it contains" };
+            format!(
+                "{lead} files larger than {limit}.\nPlease use https://git-lfs.github.com/ to store large files.\n\
+                 See also: https://hf.co/docs/hub/repositories-getting-started#terminal\n"
+            )
+        }
+        Code::BinaryFile => {
+            let lead = if rejected { "Your push was rejected because it contains" } else { "Your push was accepted, but it contains" };
+            format!(
+                "{lead} binary files.\nPlease use https://huggingface.co/docs/hub/xet to store binary files.\n\
+                 See also: https://huggingface.co/docs/hub/xet/using-xet-storage#git\n"
+            )
+        }
+        _ => "It appears that one or more of your files contain valid Hugging Face secrets, such as tokens or API keys.\n\
+              It is important to keep your secrets private and not expose them in code that is publicly accessible.\n\
+              Read more: https://huggingface.co/docs/hub/spaces-overview#managing-secrets\n"
+            .to_owned(),
+    };
+    out.push_str(RULE);
+    out.push('\n');
+    out.push_str(&head);
+    out.push_str("\nOffending files:\n");
+    for f in found {
+        let path = f.file.as_deref().unwrap_or("?");
+        let r = f.refname.as_deref().unwrap_or("?");
+        match (code, &f.detail) {
+            (Code::SecretToken, Some(token)) => out.push_str(&format!("  - {path} (ref: {r}, token: '{token}')\n")),
+            _ => out.push_str(&format!("  - {path} (ref: {r})\n")),
+        }
+    }
+    out.push_str(RULE);
+    out.push('\n');
+}
+
+/// Card and policy findings, grouped by ref and file.
+fn grouped(findings: &[Finding], several: bool) -> String {
     let key = |f: &Finding| (f.refname.clone(), f.file.clone());
     let mut groups: Vec<(Option<String>, Option<String>)> = Vec::new();
     for f in findings {
@@ -38,9 +99,6 @@ pub fn text(findings: &[Finding], several: bool) -> String {
         if !own.is_empty() {
             own_block(&mut out, &own);
         }
-    }
-    if !findings.is_empty() {
-        out.push_str(&summary(findings));
     }
     out
 }

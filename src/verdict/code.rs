@@ -162,6 +162,18 @@ codes! {
     CardSectionMissing = "card-section-missing",
         "The card's body lacks a heading that the policy requires.",
         "Add the heading named in the message (any level, e.g. `## Out-of-Scope Use`) with its text.";
+    /// A pushed file is larger than the limit.
+    FileTooLarge = "file-too-large",
+        "The push brings a file larger than the limit (default 10 MiB, the Hub's) that is not stored with LFS or Xet; the Hub refuses such pushes.",
+        "Track the file with git-lfs or git-xet (`git lfs track <pattern>`), rewrite the commits that added it, and push again.";
+    /// A pushed file is binary and over the threshold.
+    BinaryFile = "binary-file",
+        "The push brings a binary file over the threshold (default 1 MB, the Hub's) that is not stored with LFS or Xet. Binary means: a byte outside tab, line feed, form feed, carriage return, bell, backspace, escape and printable characters among its first 8000 bytes.",
+        "Track the file with git-xet or git-lfs, rewrite the commits that added it, and push again.";
+    /// A pushed file holds an access token.
+    SecretToken = "secret-hf-token",
+        "A pushed file contains text shaped like a Hugging Face access token (`hf_` and 34 letters).",
+        "Revoke the token at https://huggingface.co/settings/tokens, remove it from every commit of the push, and use a secret instead.";
     /// An override was asked for by a pusher the policy does not name.
     OverrideNotAllowed = "override-not-allowed",
         "The push asks for an override (`-o hubgate.override=...`) but the pusher is not in the `override` list of a policy that applies.",

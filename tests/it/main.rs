@@ -18,5 +18,7 @@ mod discussions;
 // hubgate install / doctor / policy explain on plain, Gitea-shaped and GitLab-shaped servers,
 // over file:// and git daemon; overrides.
 mod install;
+// The push scanners: large files, binary files, tokens, over the pushed objects only.
+mod scan;
 // The Gitea/Forgejo REST double (no real server can run here).
 mod gitea_double;
