@@ -42,10 +42,15 @@ pub fn check(repo: &Repo, applied: &Applied, updates: &[Update], scan: Scan) -> 
         } else {
             Vec::new()
         };
+        let known: std::collections::HashSet<gix::ObjectId> = hidden_all.iter().copied().collect();
         for u in updates.iter().filter(|u| !u.refname.starts_with(RESERVED_NAMESPACE)) {
             let Some(new) = u.new.map(|n| repo.commit(n)).transpose()?.flatten() else {
                 continue;
             };
+            // A ref created at a commit another ref already has brings nothing new.
+            if u.old.is_none() && known.contains(&new) {
+                continue;
+            }
             blobs.extend(match (scan, u.old) {
                 (Scan::Tip, _) => crate::scan::walk::tip(repo, new, &u.refname)?,
                 (_, Some(old)) => crate::scan::walk::range(repo, Some(old), new, &u.refname)?,
