@@ -9,6 +9,7 @@
 //! write objects or refs (git refuses ref updates in quarantine, gix does not).
 
 pub mod name;
+pub mod prefix;
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +33,8 @@ pub struct Repo {
     repo: gix::Repository,
     /// The quarantine's own objects (no alternates): membership means "brought by this push".
     pushed: Option<gix::odb::Handle>,
+    /// Prefix reads of quarantined blobs.
+    prefixes: Option<prefix::Prefixes>,
     /// Kept alive for the alternates file; removed on drop.
     _scratch: Option<tempfile::TempDir>,
 }
@@ -76,6 +79,7 @@ impl Repo {
             .with_context(|| format!("cannot open the repository at {}", git_dir.display()))?;
         let mut scratch = None;
         let mut pushed = None;
+        let mut prefixes = None;
         if let Some(objdir) = &quarantine.object_dir {
             let dir = tempfile::Builder::new()
                 .prefix("hubgate-odb-")
@@ -103,12 +107,14 @@ impl Repo {
             } else {
                 cwd.join(objdir)
             };
-            pushed = Some(gix::odb::at(abs, hash).context("cannot open the quarantine directory")?);
+            pushed = Some(gix::odb::at(&abs, hash).context("cannot open the quarantine directory")?);
+            prefixes = Some(prefix::Prefixes::open(&abs)?);
             scratch = Some(dir);
         }
         Ok(Repo {
             repo,
             pushed,
+            prefixes,
             _scratch: scratch,
         })
     }
@@ -271,11 +277,30 @@ impl Repo {
 
     /// The size of an object, from its header (the object is not loaded).
     pub fn object_size(&self, id: ObjectId) -> Result<u64> {
+        if let Some(p) = &self.prefixes
+            && let Some(size) = p.blob_size(&id)?
+        {
+            return Ok(size);
+        }
         Ok(self
             .repo
             .find_header(id)
             .with_context(|| format!("cannot read object {id}"))?
             .size())
+    }
+
+    /// Up to `n` leading bytes of a blob: inflated in part when the blob is in the quarantine,
+    /// else read whole (up to `max` bytes; `None` for a larger one).
+    pub fn blob_head(&self, id: ObjectId, n: usize, max: u64) -> Result<Option<Vec<u8>>> {
+        if let Some(p) = &self.prefixes
+            && let Some(head) = p.blob_prefix(&id, n)?
+        {
+            return Ok(Some(head));
+        }
+        Ok(self.small_blob(id, max)?.map(|mut b| {
+            b.truncate(n);
+            b
+        }))
     }
 
     /// The bytes of a blob of at most `max` bytes; `None` for a larger one (never loaded).

@@ -2,8 +2,9 @@
 //! over about 1 MB that are not LFS/Xet pointers, and files holding Hugging Face access tokens.
 //!
 //! They look at every blob the push brings ([`walk`]), never at the history. Sizes come from
-//! object headers, so an oversized blob is refused without being read; only blobs up to the
-//! large-file limit are read, one at a time, for the binary test and the token search.
+//! object headers, so an oversized blob is refused without being read; the binary test reads a
+//! bounded prefix (in the quarantine only that prefix is inflated); only text blobs up to the
+//! large-file limit are read whole, one at a time, for the token search.
 
 pub mod walk;
 
@@ -157,19 +158,23 @@ pub fn check(repo: &Repo, applied: &Applied, blobs: &[NewBlob]) -> Result<Vec<Fi
             out.extend(f);
             continue;
         }
-        let needs_bytes = rules.secrets.is_some() || rules.binary.is_some_and(|(_, s)| size > s.size);
-        if !needs_bytes {
+        let want_binary = rules.binary.is_some_and(|(_, s)| size > s.size);
+        if !want_binary && rules.secrets.is_none() {
             continue;
         }
-        let Some(bytes) = repo.small_blob(blob.id, read_limit.max(crate::policy::DEFAULT_MAX_FILE))? else {
+        // A bounded prefix first: it settles pointers and the binary test without reading the
+        // whole blob (in the quarantine, only the prefix is inflated).
+        let limit = read_limit.max(crate::policy::DEFAULT_MAX_FILE);
+        let Some(head) = repo.blob_head(blob.id, BINARY_SAMPLE, limit)? else {
             continue;
         };
-        if is_pointer(&bytes) {
+        if is_pointer(&head) {
             continue;
         }
+        let binary = looks_binary(&head);
         if let Some((p, scan)) = rules.binary
-            && size > scan.size
-            && looks_binary(&bytes[..bytes.len().min(BINARY_SAMPLE)])
+            && want_binary
+            && binary
         {
             let message = format!(
                 "{} is a binary file of {} (over {})",
@@ -186,13 +191,22 @@ pub fn check(repo: &Repo, applied: &Applied, blobs: &[NewBlob]) -> Result<Vec<Fi
                 message,
             ));
         }
-        if let Some((p, level, overridable)) = rules.secrets {
-            for token in find_tokens(&bytes) {
+        // Tokens are searched in text files, as secret scanners do (TruffleHog skips binaries).
+        if let Some((p, level, overridable)) = rules.secrets
+            && !binary
+        {
+            let whole = if size as usize <= head.len() {
+                Some(head)
+            } else {
+                repo.small_blob(blob.id, limit)?
+            };
+            for token in whole.as_deref().map(find_tokens).unwrap_or_default() {
                 let message = format!("{} contains a Hugging Face token ({})", blob.path, mask(&token));
-                out.extend(finding(Code::SecretToken, p, level, overridable, blob, message));
-                if let Some(f) = out.last_mut() {
+                let mut f = finding(Code::SecretToken, p, level, overridable, blob, message);
+                if let Some(f) = f.as_mut() {
                     f.detail = Some(mask(&token));
                 }
+                out.extend(f);
             }
         }
     }

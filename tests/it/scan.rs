@@ -147,3 +147,49 @@ fn check_scans_the_commits_of_a_range_and_reports_json() {
     assert!(p.ok, "{}", p.remote);
     git(&s.work, &["log", "-1"]);
 }
+
+#[test]
+fn prefixes_are_read_from_loose_objects_and_packs() {
+    let s = Sandbox::new();
+    let data = binary(300_000);
+    s.write("a.bin", &data);
+    s.commit("a");
+    let id = git(&s.work, &["rev-parse", "HEAD:a.bin"]);
+    let oid = gix::ObjectId::from_hex(id.as_bytes()).expect("oid");
+    let objects = s.work.join(".git/objects");
+    let loose = hubgate::repo::prefix::Prefixes::open(&objects).expect("open");
+    assert_eq!(
+        loose.blob_prefix(&oid, 8000).expect("read"),
+        Some(data[..8000].to_vec())
+    );
+    git(&s.work, &["repack", "-adq"]);
+    let packed = hubgate::repo::prefix::Prefixes::open(&objects).expect("open");
+    assert_eq!(
+        packed.blob_prefix(&oid, 8000).expect("read"),
+        Some(data[..8000].to_vec())
+    );
+    assert_eq!(
+        packed.blob_prefix(&oid, 10_000_000).expect("read").map(|b| b.len()),
+        Some(300_000)
+    );
+}
+
+#[test]
+fn a_push_kept_as_a_pack_in_the_quarantine_is_scanned() {
+    let s = Sandbox::new();
+    s.card(CARD);
+    for i in 0..150 {
+        s.write(&format!("many/{i}.txt"), format!("file {i}\n"));
+    }
+    s.write("blob.bin", binary(1_500_000));
+    s.write("app.py", format!("t = 'hf_{}'\n", "ZyXwVuTsRqPoNmLkJiHgFeDcBaZyXwVuTs"));
+    s.commit("many");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok);
+    assert!(p.remote.contains("  - blob.bin (ref: refs/heads/main)"), "{}", p.remote);
+    assert!(
+        p.remote.contains("  - app.py (ref: refs/heads/main, token: 'hf_ZyXw"),
+        "{}",
+        p.remote
+    );
+}
