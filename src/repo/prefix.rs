@@ -8,7 +8,9 @@
 //! per call and nothing is mapped, so memory stays bounded by the prefix.
 
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{BufReader, Read};
+#[cfg(not(unix))]
+use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -17,7 +19,36 @@ use gix::ObjectId;
 /// The quarantine's object directory, indexed for prefix reads.
 pub struct Prefixes {
     dir: PathBuf,
-    packs: Vec<(Vec<u8>, PathBuf)>,
+    /// The loose objects present (listed once: trying to open a missing file per object costs
+    /// a path lookup each time).
+    loose: std::collections::HashSet<String>,
+    packs: Vec<(Vec<u8>, File)>,
+}
+
+/// A reader at an offset of a file, by positional reads (no seeking, no shared cursor).
+struct At<'a> {
+    file: &'a File,
+    pos: u64,
+}
+
+impl Read for At<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = read_at(self.file, buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], pos: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, pos)
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &File, buf: &mut [u8], pos: u64) -> std::io::Result<usize> {
+    let mut f = file.try_clone()?;
+    f.seek(SeekFrom::Start(pos))?;
+    f.read(buf)
 }
 
 impl Prefixes {
@@ -31,15 +62,41 @@ impl Prefixes {
                 if p.extension().is_some_and(|x| x == "idx") {
                     let idx = std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
                     if idx.len() >= 8 + 256 * 4 && idx.starts_with(b"\xfftOc") && idx[4..8] == [0, 0, 0, 2] {
-                        packs.push((idx, p.with_extension("pack")));
+                        let pack = p.with_extension("pack");
+                        let file = File::open(&pack).with_context(|| format!("cannot open {}", pack.display()))?;
+                        packs.push((idx, file));
                     }
+                }
+            }
+        }
+        let mut loose = std::collections::HashSet::new();
+        if let Ok(rd) = std::fs::read_dir(objects_dir) {
+            for sub in rd.flatten() {
+                let name = sub.file_name().to_string_lossy().into_owned();
+                if name.len() != 2 || !name.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    continue;
+                }
+                if let Ok(files) = std::fs::read_dir(sub.path()) {
+                    loose.extend(
+                        files
+                            .flatten()
+                            .map(|f| format!("{name}{}", f.file_name().to_string_lossy())),
+                    );
                 }
             }
         }
         Ok(Prefixes {
             dir: objects_dir.to_owned(),
+            loose,
             packs,
         })
+    }
+
+    fn open_loose(&self, hex: &str) -> Option<File> {
+        if !self.loose.contains(hex) {
+            return None;
+        }
+        File::open(self.dir.join(&hex[..2]).join(&hex[2..])).ok()
     }
 
     /// The size of blob `id` from its loose header or undeltified pack entry header, read with
@@ -47,7 +104,7 @@ impl Prefixes {
     /// object can pull most of a large pack into memory); `None` when not answerable here.
     pub fn blob_size(&self, id: &ObjectId) -> Result<Option<u64>> {
         let hex = id.to_string();
-        if let Ok(f) = File::open(self.dir.join(&hex[..2]).join(&hex[2..])) {
+        if let Some(f) = self.open_loose(&hex) {
             let mut z = flate2::read::ZlibDecoder::new(BufReader::new(f));
             let mut header = Vec::new();
             let mut byte = [0u8; 1];
@@ -59,10 +116,8 @@ impl Prefixes {
         }
         for (idx, pack) in &self.packs {
             if let Some(offset) = find(idx, id.as_bytes()) {
-                let mut f = File::open(pack).with_context(|| format!("cannot open {}", pack.display()))?;
-                f.seek(SeekFrom::Start(offset))?;
                 let mut buf = [0u8; 16];
-                let got = f.read(&mut buf)?;
+                let got = read_at(pack, &mut buf, offset)?;
                 let Some((kind, size, _)) = entry_header(&buf[..got]) else {
                     return Ok(None);
                 };
@@ -75,8 +130,7 @@ impl Prefixes {
     /// Up to `n` leading bytes of blob `id`, or `None` when it cannot be read in part.
     pub fn blob_prefix(&self, id: &ObjectId, n: usize) -> Result<Option<Vec<u8>>> {
         let hex = id.to_string();
-        let loose = self.dir.join(&hex[..2]).join(&hex[2..]);
-        if let Ok(f) = File::open(&loose) {
+        if let Some(f) = self.open_loose(&hex) {
             let mut z = flate2::read::ZlibDecoder::new(BufReader::new(f));
             // Skip the "blob <size>\0" header.
             let mut header = Vec::new();
@@ -172,18 +226,21 @@ fn entry_header(b: &[u8]) -> Option<(u8, u64, usize)> {
 }
 
 /// The prefix of a pack entry when it is a whole blob; `None` for deltas and other kinds.
-fn pack_prefix(pack: &Path, offset: u64, n: usize) -> Result<Option<Vec<u8>>> {
-    let mut f = File::open(pack).with_context(|| format!("cannot open {}", pack.display()))?;
-    f.seek(SeekFrom::Start(offset))?;
-    let mut r = BufReader::new(f);
-    let mut byte = [0u8; 1];
-    r.read_exact(&mut byte)?;
-    let kind = (byte[0] >> 4) & 7;
-    while byte[0] & 0x80 != 0 {
-        r.read_exact(&mut byte)?;
-    }
+fn pack_prefix(pack: &File, offset: u64, n: usize) -> Result<Option<Vec<u8>>> {
+    let mut buf = [0u8; 16];
+    let got = read_at(pack, &mut buf, offset)?;
+    let Some((kind, _, len)) = entry_header(&buf[..got]) else {
+        return Ok(None);
+    };
     if kind != 3 {
         return Ok(None);
     }
+    let r = BufReader::with_capacity(
+        16 * 1024,
+        At {
+            file: pack,
+            pos: offset + len as u64,
+        },
+    );
     read_up_to(flate2::read::ZlibDecoder::new(r), n).map(Some)
 }
