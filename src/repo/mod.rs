@@ -289,18 +289,26 @@ impl Repo {
             .size())
     }
 
-    /// Up to `n` leading bytes of a blob: inflated in part when the blob is in the quarantine,
-    /// else read whole (up to `max` bytes; `None` for a larger one).
-    pub fn blob_head(&self, id: ObjectId, n: usize, max: u64) -> Result<Option<Vec<u8>>> {
+    /// A blob's size and up to `n` leading bytes: in one partial read when the blob is in the
+    /// quarantine; else the size from the header and, when it is at most `max`, the bytes read
+    /// whole (`None` for the bytes of a larger blob, which is never loaded).
+    pub fn blob_head(&self, id: ObjectId, n: usize, max: u64) -> Result<(u64, Option<Vec<u8>>)> {
         if let Some(p) = &self.prefixes
-            && let Some(head) = p.blob_prefix(&id, n)?
+            && let Some((size, head)) = p.blob(&id, n)?
         {
-            return Ok(Some(head));
+            return Ok((size, Some(head)));
         }
-        Ok(self.small_blob(id, max)?.map(|mut b| {
-            b.truncate(n);
-            b
-        }))
+        let size = self.object_size(id)?;
+        if size > max {
+            return Ok((size, None));
+        }
+        Ok((
+            size,
+            self.small_blob(id, max)?.map(|mut b| {
+                b.truncate(n);
+                b
+            }),
+        ))
     }
 
     /// The bytes of a blob of at most `max` bytes; `None` for a larger one (never loaded).

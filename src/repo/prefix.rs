@@ -103,36 +103,21 @@ impl Prefixes {
     /// plain file reads (gix maps the whole pack, and the page faults of a header lookup per
     /// object can pull most of a large pack into memory); `None` when not answerable here.
     pub fn blob_size(&self, id: &ObjectId) -> Result<Option<u64>> {
-        let hex = id.to_string();
-        if let Some(f) = self.open_loose(&hex) {
-            let mut z = flate2::read::ZlibDecoder::new(BufReader::new(f));
-            let mut header = Vec::new();
-            let mut byte = [0u8; 1];
-            while z.read(&mut byte)? == 1 && byte[0] != 0 && header.len() <= 32 {
-                header.push(byte[0]);
-            }
-            let text = String::from_utf8_lossy(&header);
-            return Ok(text.strip_prefix("blob ").and_then(|n| n.parse().ok()));
-        }
-        for (idx, pack) in &self.packs {
-            if let Some(offset) = find(idx, id.as_bytes()) {
-                let mut buf = [0u8; 16];
-                let got = read_at(pack, &mut buf, offset)?;
-                let Some((kind, size, _)) = entry_header(&buf[..got]) else {
-                    return Ok(None);
-                };
-                return Ok((kind == 3).then_some(size));
-            }
-        }
-        Ok(None)
+        Ok(self.blob(id, 0)?.map(|(size, _)| size))
     }
 
     /// Up to `n` leading bytes of blob `id`, or `None` when it cannot be read in part.
     pub fn blob_prefix(&self, id: &ObjectId, n: usize) -> Result<Option<Vec<u8>>> {
+        Ok(self.blob(id, n)?.map(|(_, head)| head))
+    }
+
+    /// The size of blob `id` and up to `n` of its leading bytes, in one read; `None` for objects
+    /// that are not here, not blobs, or stored as deltas.
+    pub fn blob(&self, id: &ObjectId, n: usize) -> Result<Option<(u64, Vec<u8>)>> {
         let hex = id.to_string();
         if let Some(f) = self.open_loose(&hex) {
             let mut z = flate2::read::ZlibDecoder::new(BufReader::new(f));
-            // Skip the "blob <size>\0" header.
+            // The "blob <size>\0" header.
             let mut header = Vec::new();
             let mut byte = [0u8; 1];
             loop {
@@ -147,14 +132,17 @@ impl Prefixes {
                     return Ok(None);
                 }
             }
-            if !header.starts_with(b"blob ") {
+            let Some(size) = std::str::from_utf8(&header)
+                .ok()
+                .and_then(|h| h.strip_prefix("blob ")?.parse().ok())
+            else {
                 return Ok(None);
-            }
-            return read_up_to(z, n).map(Some);
+            };
+            return Ok(Some((size, read_up_to(z, n)?)));
         }
         for (idx, pack) in &self.packs {
             if let Some(offset) = find(idx, id.as_bytes()) {
-                return pack_prefix(pack, offset, n);
+                return pack_blob(pack, offset, n);
             }
         }
         Ok(None)
@@ -225,22 +213,26 @@ fn entry_header(b: &[u8]) -> Option<(u8, u64, usize)> {
     Some((kind, size, i + 1))
 }
 
-/// The prefix of a pack entry when it is a whole blob; `None` for deltas and other kinds.
-fn pack_prefix(pack: &File, offset: u64, n: usize) -> Result<Option<Vec<u8>>> {
+/// The size and prefix of a pack entry when it is a whole blob; `None` for deltas and others.
+fn pack_blob(pack: &File, offset: u64, n: usize) -> Result<Option<(u64, Vec<u8>)>> {
     let mut buf = [0u8; 16];
     let got = read_at(pack, &mut buf, offset)?;
-    let Some((kind, _, len)) = entry_header(&buf[..got]) else {
+    let Some((kind, size, len)) = entry_header(&buf[..got]) else {
         return Ok(None);
     };
     if kind != 3 {
         return Ok(None);
     }
+    if n == 0 {
+        return Ok(Some((size, Vec::new())));
+    }
+    let want = n.min(usize::try_from(size).unwrap_or(usize::MAX));
     let r = BufReader::with_capacity(
-        16 * 1024,
+        want.clamp(512, 16 * 1024),
         At {
             file: pack,
             pos: offset + len as u64,
         },
     );
-    read_up_to(flate2::read::ZlibDecoder::new(r), n).map(Some)
+    Ok(Some((size, read_up_to(flate2::read::ZlibDecoder::new(r), n)?)))
 }

@@ -137,8 +137,12 @@ pub fn check(repo: &Repo, applied: &Applied, blobs: &[NewBlob]) -> Result<Vec<Fi
     }
     let read_limit = rules.large.map_or(crate::policy::DEFAULT_MAX_FILE, |(_, s)| s.size);
     let mut out = Vec::new();
+    let limit = read_limit.max(crate::policy::DEFAULT_MAX_FILE);
     for blob in blobs {
-        let size = repo.object_size(blob.id)?;
+        // The size and a bounded prefix in one read: the prefix settles pointers and the binary
+        // test without reading the whole blob (in the quarantine only the prefix is inflated);
+        // an oversized blob is never loaded.
+        let (size, head) = repo.blob_head(blob.id, BINARY_SAMPLE, limit)?;
         if let Some((p, scan)) = rules.large
             && size > scan.size
         {
@@ -162,10 +166,7 @@ pub fn check(repo: &Repo, applied: &Applied, blobs: &[NewBlob]) -> Result<Vec<Fi
         if !want_binary && rules.secrets.is_none() {
             continue;
         }
-        // A bounded prefix first: it settles pointers and the binary test without reading the
-        // whole blob (in the quarantine, only the prefix is inflated).
-        let limit = read_limit.max(crate::policy::DEFAULT_MAX_FILE);
-        let Some(head) = repo.blob_head(blob.id, BINARY_SAMPLE, limit)? else {
+        let Some(head) = head else {
             continue;
         };
         if is_pointer(&head) {
