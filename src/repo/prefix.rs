@@ -23,21 +23,19 @@ pub struct Prefixes {
     /// a path lookup each time).
     loose: std::collections::HashSet<String>,
     packs: Vec<(Vec<u8>, File)>,
+    /// One inflater, reset per object: setting up a fresh one per blob costs more than reading
+    /// its prefix.
+    inflater: std::cell::RefCell<flate2::Decompress>,
 }
 
-/// A reader at an offset of a file, by positional reads (no seeking, no shared cursor).
-struct At<'a> {
-    file: &'a File,
-    pos: u64,
+/// Scattered small reads: tell the kernel not to read ahead (a hint; failure is harmless).
+#[cfg(target_os = "linux")]
+fn no_readahead(file: &File) {
+    let _ = rustix::fs::fadvise(file, 0, None, rustix::fs::Advice::Random);
 }
 
-impl Read for At<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = read_at(self.file, buf, self.pos)?;
-        self.pos += n as u64;
-        Ok(n)
-    }
-}
+#[cfg(not(target_os = "linux"))]
+fn no_readahead(_: &File) {}
 
 #[cfg(unix)]
 fn read_at(file: &File, buf: &mut [u8], pos: u64) -> std::io::Result<usize> {
@@ -64,6 +62,7 @@ impl Prefixes {
                     if idx.len() >= 8 + 256 * 4 && idx.starts_with(b"\xfftOc") && idx[4..8] == [0, 0, 0, 2] {
                         let pack = p.with_extension("pack");
                         let file = File::open(&pack).with_context(|| format!("cannot open {}", pack.display()))?;
+                        no_readahead(&file);
                         packs.push((idx, file));
                     }
                 }
@@ -89,6 +88,7 @@ impl Prefixes {
             dir: objects_dir.to_owned(),
             loose,
             packs,
+            inflater: std::cell::RefCell::new(flate2::Decompress::new(true)),
         })
     }
 
@@ -142,10 +142,51 @@ impl Prefixes {
         }
         for (idx, pack) in &self.packs {
             if let Some(offset) = find(idx, id.as_bytes()) {
-                return pack_blob(pack, offset, n);
+                return self.pack_blob(pack, offset, n);
             }
         }
         Ok(None)
+    }
+
+    /// The size and prefix of a pack entry when it is a whole blob; `None` for deltas and others.
+    fn pack_blob(&self, pack: &File, offset: u64, n: usize) -> Result<Option<(u64, Vec<u8>)>> {
+        let mut buf = [0u8; 16];
+        let got = read_at(pack, &mut buf, offset)?;
+        let Some((kind, size, len)) = entry_header(&buf[..got]) else {
+            return Ok(None);
+        };
+        if kind != 3 {
+            return Ok(None);
+        }
+        let want = n.min(usize::try_from(size).unwrap_or(usize::MAX));
+        let mut out = Vec::with_capacity(want);
+        if want == 0 {
+            return Ok(Some((size, out)));
+        }
+        let mut z = self.inflater.borrow_mut();
+        z.reset(true);
+        let mut input = vec![0u8; want.clamp(512, 16 * 1024) + 64];
+        let mut pos = offset + len as u64;
+        // Bounded: every round consumes input or ends (a corrupt stream cannot spin forever).
+        for _ in 0..100_000 {
+            if out.len() >= want {
+                break;
+            }
+            let got = read_at(pack, &mut input, pos)?;
+            if got == 0 {
+                break;
+            }
+            let before_in = z.total_in();
+            let status = z
+                .decompress_vec(&input[..got], &mut out, flate2::FlushDecompress::None)
+                .map_err(|e| anyhow::anyhow!("corrupt pack entry at {offset}: {e}"))?;
+            pos += z.total_in() - before_in;
+            if status == flate2::Status::StreamEnd || z.total_in() == before_in {
+                break;
+            }
+        }
+        out.truncate(want);
+        Ok(Some((size, out)))
     }
 }
 
@@ -211,28 +252,4 @@ fn entry_header(b: &[u8]) -> Option<(u8, u64, usize)> {
         shift += 7;
     }
     Some((kind, size, i + 1))
-}
-
-/// The size and prefix of a pack entry when it is a whole blob; `None` for deltas and others.
-fn pack_blob(pack: &File, offset: u64, n: usize) -> Result<Option<(u64, Vec<u8>)>> {
-    let mut buf = [0u8; 16];
-    let got = read_at(pack, &mut buf, offset)?;
-    let Some((kind, size, len)) = entry_header(&buf[..got]) else {
-        return Ok(None);
-    };
-    if kind != 3 {
-        return Ok(None);
-    }
-    if n == 0 {
-        return Ok(Some((size, Vec::new())));
-    }
-    let want = n.min(usize::try_from(size).unwrap_or(usize::MAX));
-    let r = BufReader::with_capacity(
-        want.clamp(512, 16 * 1024),
-        At {
-            file: pack,
-            pos: offset + len as u64,
-        },
-    );
-    Ok(Some((size, read_up_to(flate2::read::ZlibDecoder::new(r), n)?)))
 }
