@@ -20,5 +20,7 @@ mod discussions;
 mod install;
 // The push scanners: large files, binary files, tokens, over the pushed objects only.
 mod scan;
+// Hostile and broken pushes: never a panic, never a wrongly accepted push.
+mod hostile;
 // The Gitea/Forgejo REST double (no real server can run here).
 mod gitea_double;
