@@ -20,6 +20,8 @@ mod discussions;
 mod install;
 // The push scanners: large files, binary files, tokens, over the pushed objects only.
 mod scan;
+// Faults: corrupt outbox, missing policies, unwritable store, hooks killed halfway.
+mod faults;
 // Hostile and broken pushes: never a panic, never a wrongly accepted push.
 mod hostile;
 // The Gitea/Forgejo REST double (no real server can run here).

@@ -1,0 +1,161 @@
+//! Faults (issue 6): each leaves the repository and the stores consistent.
+
+use std::process::Stdio;
+
+use crate::gitea_double::Gitea;
+use crate::util::{Sandbox, assert_fsck, git, hubgate, hubgate_bin};
+
+#[test]
+fn a_corrupt_outbox_item_is_kept_and_reported_while_the_others_are_delivered() {
+    let gitea = Gitea::start();
+    let config = format!(
+        "[gitea]\nurl = \"{}\"\ntoken-env = \"HUBGATE_TEST_GITEA_TOKEN\"\n",
+        gitea.url
+    );
+    let s = Sandbox::new().with_post_receive(&config);
+    let outbox = s.server.join("hubgate/outbox");
+    std::fs::create_dir_all(&outbox).expect("mkdir");
+    std::fs::write(outbox.join("000000000.json"), "{ not json").expect("garbage");
+    s.card("---\nlicense: mit\n---\n");
+    let o = crate::util::git_cmd(&s.work)
+        .env("HUBGATE_TEST_GITEA_TOKEN", &gitea.token)
+        .args(["push", "origin", "HEAD:refs/heads/main"])
+        .output()
+        .expect("push");
+    assert!(o.status.success());
+    assert_eq!(gitea.issues().len(), 1, "the good item is delivered");
+    assert!(
+        outbox.join("000000000.json").exists(),
+        "the corrupt item is never deleted"
+    );
+    let server = s.server.to_str().expect("utf8");
+    let list = hubgate(&s.root, &["outbox", "--repo", server, "list"]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("is unreadable"));
+    let doctor = hubgate(&s.root, &["doctor", server]);
+    assert!(String::from_utf8_lossy(&doctor.stdout).contains("FAIL") && !doctor.status.success());
+}
+
+#[test]
+fn a_policy_directory_removed_refuses_pushes() {
+    let s = Sandbox::new();
+    std::fs::remove_dir_all(&s.policies).expect("rm");
+    s.card("---\nlicense: mit\n---\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok);
+    assert!(
+        p.remote.contains("cannot read policies") && p.remote.contains("fail closed"),
+        "{}",
+        p.remote
+    );
+}
+
+#[test]
+fn an_unwritable_store_keeps_the_push_for_later() {
+    let s = Sandbox::new().with_post_receive("[discussions]\n");
+    let base = s.commit("base");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    // refs/hubgate as a ref file: refs/hubgate/discussions cannot be created beside it (as on a
+    // full or broken disk); git itself is unaffected.
+    std::fs::write(s.server.join("refs/hubgate"), format!("{base}\n")).expect("block");
+    s.card("---\nlicense: mit\n---\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(
+        p.ok && p.remote.contains("it will be recorded by the next push"),
+        "{}",
+        p.remote
+    );
+    std::fs::remove_file(s.server.join("refs/hubgate")).expect("unblock");
+    s.card("---\nlicense: apache-2.0\n---\n");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let titles: Vec<String> = s
+        .discussions()
+        .iter()
+        .map(|d| d["title"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Card created; License set: mit", "License changed: mit -> apache-2.0"]
+    );
+    assert_fsck(&s.server);
+}
+
+#[test]
+fn post_receives_killed_halfway_leave_no_partial_entry() {
+    let s = Sandbox::new();
+    std::fs::write(
+        s.root.join("watch.toml"),
+        "[discussions]\nwatch-refs = [\"refs/heads/*\"]\n",
+    )
+    .expect("config");
+    let licences = ["mit", "apache-2.0", "bsd", "isc"];
+    let mut lines = Vec::new();
+    for i in 0..12 {
+        git(&s.work, &["checkout", "-q", "--orphan", &format!("k{i}")]);
+        let id = s.card(&format!("---\nlicense: {}\ntags: [k{i}]\n---\n", licences[i % 4]));
+        lines.push(format!("{} {id} refs/heads/k{i}\n", "0".repeat(40)));
+    }
+    assert!(s.push(&["--all"]).ok);
+    let config = s.root.join("watch.toml");
+    let run = |line: &str, kill_after_ms: Option<u64>| {
+        let mut child = std::process::Command::new(hubgate_bin())
+            .args(["--config", config.to_str().expect("utf8"), "post-receive"])
+            .current_dir(&s.server)
+            .env("GIT_DIR", ".")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        use std::io::Write;
+        let _ = child.stdin.take().expect("stdin").write_all(line.as_bytes());
+        if let Some(ms) = kill_after_ms {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            let _ = child.kill();
+        }
+        let _ = child.wait();
+    };
+    // Kill each at a different moment, several at once, then replay every one to completion.
+    let handles: Vec<_> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let (l, cfg, server) = (l.clone(), config.clone(), s.server.clone());
+            std::thread::spawn(move || {
+                let mut child = std::process::Command::new(hubgate_bin())
+                    .args(["--config", cfg.to_str().expect("utf8"), "post-receive"])
+                    .current_dir(&server)
+                    .env("GIT_DIR", ".")
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .expect("spawn");
+                use std::io::Write;
+                let _ = child.stdin.take().expect("stdin").write_all(l.as_bytes());
+                std::thread::sleep(std::time::Duration::from_millis(i as u64 * 2));
+                let _ = child.kill();
+                let _ = child.wait();
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("thread");
+    }
+    for l in &lines {
+        run(l, None);
+    }
+    let entries = s.discussions();
+    let nums: Vec<u64> = entries.iter().filter_map(|d| d["num"].as_u64()).collect();
+    assert_eq!(
+        nums,
+        (1..=12).collect::<Vec<_>>(),
+        "one entry per update, gapless, none partial"
+    );
+    let mut refs: Vec<&str> = entries.iter().filter_map(|d| d["ref"].as_str()).collect();
+    refs.sort_unstable();
+    refs.dedup();
+    assert_eq!(refs.len(), 12);
+    assert!(
+        !s.server.join("refs/hubgate/discussions.lock").exists(),
+        "no stale lock left behind"
+    );
+    assert_fsck(&s.server);
+}
