@@ -22,6 +22,10 @@ mod install;
 mod scan;
 // Faults: corrupt outbox, missing policies, unwritable store, hooks killed halfway.
 mod faults;
+// Inputs kept from fuzzing (and hand-made edge cases) never panic.
+mod fuzz_regressions;
+// The claims of SECURITY.md.
+mod security;
 // Hostile and broken pushes: never a panic, never a wrongly accepted push.
 mod hostile;
 // The Gitea/Forgejo REST double (no real server can run here).
