@@ -7,45 +7,80 @@
 
 use std::collections::HashMap;
 
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span, Tag};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::error::{Error, ErrorKind};
-use super::resolve;
+use super::tags::{Kind, collection, core_suffix, scalar};
 use super::value::{Entry, Node, Pos, Value, js_number_to_string};
 
 /// Most nodes a document may expand to, counting every copy an alias makes. js-yaml shares
 /// aliased objects; we copy them, so this bounds the copy (an alias bomb is refused here).
 const MAX_EXPANDED_NODES: usize = 1_000_000;
 
-const CORE: &str = "tag:yaml.org,2002:";
-
 /// Composes the single document of `text`. `Ok(None)` is an empty stream (js-yaml's `undefined`).
-pub fn compose(text: &str) -> Result<Option<Node>, Error> {
+///
+/// Errors come in the order js-yaml meets them: a duplicate key or a tab-indented line before a
+/// syntax error is what is reported.
+/// One composition; the second value names a line whose leading tabs js-yaml would accept
+/// (inside a flow collection or a quoted scalar) but the parser refused, for [`super::read`] to
+/// replace by spaces and try again (columns and values are unchanged by that).
+pub fn compose_once(text: &str) -> (Result<Option<Node>, Error>, Option<usize>) {
     let mut c = Composer {
         parser: Parser::new_from_str(text),
         text,
         anchors: HashMap::new(),
         expanded: 0,
+        exempt: Vec::new(),
+        open: Vec::new(),
+        open_maps: Vec::new(),
+        last_end: 0,
+        retry: None,
     };
-    let mut doc: Option<Node> = None;
-    let mut documents = 0;
-    loop {
-        let (event, span) = c.next()?;
-        match event {
-            Event::StreamEnd => return Ok(doc),
-            Event::DocumentStart(..) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(Error::new(
-                        ErrorKind::Syntax,
-                        "expected a single document in the stream, but found more",
-                        None,
-                    ));
+    let result = c.document();
+    if c.retry.is_some() {
+        return (result, c.retry);
+    }
+    let limit = match &result {
+        Ok(_) => None,
+        Err(e) => Some(e.pos.unwrap_or(Pos {
+            line: usize::MAX,
+            col: usize::MAX,
+        })),
+    };
+    let result = match super::tabs::first_violation(text, &c.exempt, limit) {
+        Some(pos) => Err(Error::new(
+            ErrorKind::Syntax,
+            "tab characters must not be used in indentation",
+            Some(pos),
+        )),
+        None => result,
+    };
+    (result, None)
+}
+
+impl Composer<'_> {
+    fn document(&mut self) -> Result<Option<Node>, Error> {
+        let c = self;
+        let mut doc: Option<Node> = None;
+        let mut documents = 0;
+        loop {
+            let (event, span) = c.next()?;
+            match event {
+                Event::StreamEnd => return Ok(doc),
+                Event::DocumentStart(..) => {
+                    documents += 1;
+                    if documents > 1 {
+                        return Err(Error::new(
+                            ErrorKind::Syntax,
+                            "expected a single document in the stream, but found more",
+                            None,
+                        ));
+                    }
+                    c.anchors.clear();
                 }
-                c.anchors.clear();
+                other if other.is_node() => doc = Some(c.node(other, span)?),
+                _ => {}
             }
-            other if other.is_node() => doc = Some(c.node(other, span)?),
-            _ => {}
         }
     }
 }
@@ -55,13 +90,16 @@ struct Composer<'a> {
     parser: Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
     anchors: HashMap<usize, Node>,
     expanded: usize,
-}
-
-/// What kind of collection a tag was put on.
-#[derive(Clone, Copy, PartialEq)]
-enum Kind {
-    Sequence,
-    Mapping,
+    /// Line ranges where tabs in indentation are content (quoted, block scalars, flow).
+    exempt: Vec<(usize, usize)>,
+    /// The open collections: whether each is a flow collection, and its first line.
+    open: Vec<(bool, usize)>,
+    /// Whether each open collection is a mapping (parallel to `open`).
+    open_maps: Vec<bool>,
+    /// Where the last event ended (a character index).
+    last_end: usize,
+    /// A line to retry with its leading tabs as spaces (see [`compose_once`]).
+    retry: Option<usize>,
 }
 
 fn pos(span: &Span) -> Pos {
@@ -78,28 +116,115 @@ fn end_pos(span: &Span) -> Pos {
     }
 }
 
-/// The tag as js-yaml prints it inside `!<...>`.
-fn tag_name(tag: &Tag) -> String {
-    format!("{}{}", tag.handle(), tag.suffix())
-}
-
-/// The suffix of a core-schema tag (`str` of `!!str` or `!<tag:yaml.org,2002:str>`).
-fn core_suffix(tag: &Tag) -> Option<String> {
-    tag_name(tag).strip_prefix(CORE).map(str::to_owned)
-}
-
-/// The non-specific tag `!`, which makes a scalar a string.
-fn is_non_specific(tag: &Tag) -> bool {
-    tag_name(tag) == "!"
-}
-
 impl<'a> Composer<'a> {
     fn next(&mut self) -> Result<(Event<'a>, Span), Error> {
         match self.parser.next_event() {
-            Some(Ok(pair)) => Ok(pair),
-            Some(Err(e)) => Err(Error::from_scan(&e, self.text)),
+            Some(Ok(pair)) => {
+                let (ev, span) = &pair;
+                self.last_end = span.end.index();
+                match ev {
+                    Event::Scalar(_, style, ..)
+                        if *style != ScalarStyle::Plain && span.end.line() > span.start.line() =>
+                    {
+                        self.exempt.push((span.start.line() + 1, span.end.line()));
+                    }
+                    Event::SequenceStart(style, ..) | Event::MappingStart(style, ..) => {
+                        self.open_maps.push(matches!(ev, Event::MappingStart(..)));
+                        self.open.push((
+                            *style == serde_saphyr::granit_parser::StructureStyle::Flow,
+                            span.start.line(),
+                        ));
+                    }
+                    Event::SequenceEnd | Event::MappingEnd => {
+                        self.open_maps.pop();
+                        if let Some((true, first)) = self.open.pop()
+                            && span.end.line() > first
+                        {
+                            self.exempt.push((first + 1, span.end.line()));
+                        }
+                    }
+                    _ => {}
+                }
+                Ok(pair)
+            }
+            Some(Err(e)) => {
+                let err = Error::from_scan(&e, self.text);
+                if err.reason == "tab characters must not be used in indentation"
+                    && (self.open.last().is_some_and(|(flow, _)| *flow) || self.quote_open(e.marker().index()))
+                {
+                    self.retry = err.pos.map(|p| p.line);
+                }
+                Err(self.in_context(err))
+            }
             None => Err(Error::new(ErrorKind::Syntax, "unexpected end of the stream", None)),
         }
+    }
+
+    /// Whether a quoted scalar opened after the last event and is still open at `upto` (character
+    /// indexes): its continuation lines may start with tabs in js-yaml.
+    fn quote_open(&self, upto: usize) -> bool {
+        let between: String = self
+            .text
+            .chars()
+            .skip(self.last_end)
+            .take(upto.saturating_sub(self.last_end))
+            .collect();
+        let trimmed = between.trim_start_matches([' ', '\t', ':', '-', '?', ',', '[', '{', '\n', '\r']);
+        let mut chars = trimmed.chars();
+        match chars.next() {
+            // Open unless a closing quote follows ('' is an escaped quote in single quotes).
+            Some('\'') => {
+                let rest: String = chars.collect();
+                !rest.replace("''", "").contains('\'')
+            }
+            Some('"') => {
+                let mut escaped = false;
+                for c in chars {
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => return false,
+                        _ => escaped = false,
+                    }
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// js-yaml words the structural errors of block context by where they happen: inside a block
+    /// mapping or sequence it reports "bad indentation" of an entry, at the top level that the
+    /// document should have ended. The parser's own wording names the token instead.
+    fn in_context(&self, mut e: Error) -> Error {
+        const STRUCTURAL: &[&str] = &[
+            "mapping values are not allowed in this context",
+            "block sequence entries are not allowed in this context",
+            "unexpected character",
+            "did not find expected <document start>",
+            "while parsing a block mapping, did not find expected key",
+            "invalid trailing content after",
+            "misplaced bracket",
+        ];
+        if e.reason.contains("found a tab") {
+            if let Some(pos) = super::tabs::first_violation(self.text, &self.exempt, None) {
+                return Error::new(
+                    ErrorKind::Syntax,
+                    "tab characters must not be used in indentation",
+                    Some(pos),
+                );
+            }
+            return e;
+        }
+        if !STRUCTURAL.iter().any(|s| e.reason.starts_with(s)) || self.open.last().is_some_and(|(flow, _)| *flow) {
+            return e;
+        }
+        e.reason = match self.open_maps.last() {
+            Some(true) => "bad indentation of a mapping entry",
+            Some(false) => "bad indentation of a sequence entry",
+            None => "end of the stream or a document separator is expected",
+        }
+        .to_owned();
+        e
     }
 
     fn count(&mut self, n: usize, at: Pos) -> Result<(), Error> {
@@ -152,12 +277,12 @@ impl<'a> Composer<'a> {
                         _ => {}
                     }
                 };
-                let value = collection(Value::Seq(items), Kind::Sequence, tag.as_deref(), &end)?;
+                let value = collection(Value::Seq(items), Kind::Sequence, tag.as_deref(), end_pos(&end))?;
                 (Node { value, pos: at }, anchor, end)
             }
             Event::MappingStart(_, anchor, tag) => {
                 let (entries, end) = self.mapping()?;
-                let value = collection(Value::Map(entries), Kind::Mapping, tag.as_deref(), &end)?;
+                let value = collection(Value::Map(entries), Kind::Mapping, tag.as_deref(), end_pos(&end))?;
                 (Node { value, pos: at }, anchor, end)
             }
             _ => {
@@ -198,27 +323,25 @@ impl<'a> Composer<'a> {
             let (ev, sp) = self.next_node_event()?;
             let (value, value_span) = self.node_spanned(ev, sp)?;
             if is_merge {
+                // js-yaml merges any JavaScript object: a mapping, or each item of a sequence
+                // that is one (a mapping, a date, a byte array, a nested array).
                 let sources: Vec<&Node> = match &value.value {
-                    Value::Map(_) => vec![&value],
-                    Value::Seq(items) if items.iter().all(|n| matches!(n.value, Value::Map(_))) => {
-                        items.iter().collect()
-                    }
-                    _ => {
+                    Value::Seq(items) => items.iter().collect(),
+                    _ => vec![&value],
+                };
+                for source in sources {
+                    let Some(merged) = object_entries(source) else {
                         return Err(Error::new(
                             ErrorKind::Syntax,
                             "cannot merge mappings; the provided source object is unacceptable",
                             Some(end_pos(&value_span)),
                         ));
-                    }
-                };
-                for source in sources {
-                    if let Value::Map(src) = &source.value {
-                        for e in src {
-                            if !index.contains_key(&e.key) {
-                                index.insert(e.key.clone(), entries.len());
-                                overridable.insert(e.key.clone());
-                                entries.push(e.clone());
-                            }
+                    };
+                    for e in merged {
+                        if !index.contains_key(&e.key) {
+                            index.insert(e.key.clone(), entries.len());
+                            overridable.insert(e.key.clone());
+                            entries.push(e);
                         }
                     }
                 }
@@ -254,6 +377,37 @@ impl<'a> Composer<'a> {
     }
 }
 
+/// The own enumerable keys of a node that is a JavaScript object (`Object.keys`), or `None` for a
+/// primitive, which js-yaml refuses to merge.
+fn object_entries(node: &Node) -> Option<Vec<Entry>> {
+    let indexed = |values: Vec<Node>| {
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(i, value)| Entry {
+                key: i.to_string(),
+                key_pos: node.pos,
+                value,
+            })
+            .collect()
+    };
+    match &node.value {
+        Value::Map(entries) => Some(entries.clone()),
+        Value::Timestamp(_) => Some(Vec::new()),
+        Value::Seq(items) => Some(indexed(items.clone())),
+        Value::Bytes(bytes) => Some(indexed(
+            bytes
+                .iter()
+                .map(|b| Node {
+                    value: Value::Number(f64::from(*b)),
+                    pos: node.pos,
+                })
+                .collect(),
+        )),
+        _ => None,
+    }
+}
+
 /// The number of nodes in a tree, to charge an alias for the copy it makes.
 fn size(node: &Node) -> usize {
     match &node.value {
@@ -282,137 +436,4 @@ fn key_string(value: &Value) -> String {
             .join(","),
         Value::Map(_) => "[object Object]".into(),
     }
-}
-
-fn unknown_tag(tag: &Tag, at: Pos) -> Error {
-    Error::new(ErrorKind::Syntax, format!("unknown tag !<{}>", tag_name(tag)), Some(at))
-}
-
-fn cannot_resolve(tag: &Tag, at: Pos) -> Error {
-    Error::new(
-        ErrorKind::Syntax,
-        format!("cannot resolve a node with !<{}> explicit tag", tag_name(tag)),
-        Some(at),
-    )
-}
-
-/// Resolves a scalar: implicit types for plain untagged scalars, the explicit tag otherwise.
-fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>, end: Pos) -> Result<Value, Error> {
-    let Some(tag) = tag else {
-        return Ok(if style == ScalarStyle::Plain {
-            resolve::plain(text)
-        } else {
-            Value::String(text.to_string())
-        });
-    };
-    // The non-specific tag `!` forces a string.
-    if is_non_specific(tag) {
-        return Ok(Value::String(text.to_string()));
-    }
-    let Some(suffix) = core_suffix(tag) else {
-        return Err(unknown_tag(tag, end));
-    };
-    let value = match suffix.as_str() {
-        "str" => Some(Value::String(text.to_string())),
-        "null" => (!text.is_empty() && resolve::is_null(text)).then_some(Value::Null),
-        "bool" => resolve::bool_value(text).map(Value::Bool),
-        "int" => resolve::int_value(text).map(Value::Number),
-        "float" => resolve::float_value(text).map(Value::Number),
-        "timestamp" => resolve::timestamp(text).map(Value::Timestamp),
-        "merge" => (text == "<<").then(|| Value::String(text.to_string())),
-        "binary" => base64(text).map(Value::Bytes),
-        // js-yaml looks tags up per node kind: a collection tag on a scalar is "unknown".
-        _ => return Err(unknown_tag(tag, end)),
-    };
-    value.ok_or_else(|| cannot_resolve(tag, end))
-}
-
-/// Applies an explicit tag to a finished sequence or mapping.
-fn collection(value: Value, kind: Kind, tag: Option<&Tag>, end: &Span) -> Result<Value, Error> {
-    let Some(tag) = tag else { return Ok(value) };
-    let at = end_pos(end);
-    if is_non_specific(tag) {
-        return Ok(value);
-    }
-    let Some(suffix) = core_suffix(tag) else {
-        return Err(unknown_tag(tag, at));
-    };
-    let want = match suffix.as_str() {
-        "seq" | "omap" | "pairs" => Kind::Sequence,
-        "map" | "set" => Kind::Mapping,
-        _ => return Err(unknown_tag(tag, at)),
-    };
-    // js-yaml looks tags up per node kind: a tag of the other kind is "unknown".
-    if want != kind {
-        return Err(unknown_tag(tag, at));
-    }
-    match (suffix.as_str(), value) {
-        ("omap", Value::Seq(items)) => {
-            let mut seen = std::collections::HashSet::new();
-            let ok = items.iter().all(|n| match &n.value {
-                Value::Map(e) => e.len() == 1 && seen.insert(e[0].key.clone()),
-                _ => false,
-            });
-            if ok {
-                Ok(Value::Seq(items))
-            } else {
-                Err(cannot_resolve(tag, at))
-            }
-        }
-        ("pairs", Value::Seq(items)) => {
-            let mut pairs = Vec::with_capacity(items.len());
-            for n in items {
-                match n.value {
-                    Value::Map(mut e) if e.len() == 1 => {
-                        let entry = e.remove(0);
-                        let key = Node {
-                            value: Value::String(entry.key),
-                            pos: entry.key_pos,
-                        };
-                        pairs.push(Node {
-                            value: Value::Seq(vec![key, entry.value]),
-                            pos: n.pos,
-                        });
-                    }
-                    _ => return Err(cannot_resolve(tag, at)),
-                }
-            }
-            Ok(Value::Seq(pairs))
-        }
-        ("set", Value::Map(entries)) => {
-            if entries.iter().all(|e| e.value.value == Value::Null) {
-                Ok(Value::Map(entries))
-            } else {
-                Err(cannot_resolve(tag, at))
-            }
-        }
-        (_, value) => Ok(value),
-    }
-}
-
-/// `!!binary`: base64 with line breaks and spaces ignored, as js-yaml reads it.
-fn base64(text: &str) -> Option<Vec<u8>> {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut bits = 0u32;
-    let mut nbits = 0;
-    let mut out = Vec::new();
-    let mut padding = 0;
-    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
-        if c == b'=' {
-            padding += 1;
-            continue;
-        }
-        if padding > 0 {
-            return None;
-        }
-        let v = ALPHABET.iter().position(|a| *a == c)?;
-        bits = (bits << 6) | v as u32;
-        nbits += 6;
-        if nbits >= 8 {
-            nbits -= 8;
-            out.push((bits >> nbits) as u8);
-            bits &= (1 << nbits) - 1;
-        }
-    }
-    (padding <= 2).then_some(out)
 }

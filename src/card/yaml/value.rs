@@ -157,8 +157,32 @@ fn number_to_json(n: f64) -> serde_json::Value {
     } else if n.fract() == 0.0 && n.abs() < MAX_SAFE {
         // Exact: the value is an integer well inside i64's range. `-0` prints as `0`.
         serde_json::Value::from(n as i64)
+    } else if let Some(big) = js_big_integer(n) {
+        big
     } else {
         serde_json::Number::from_f64(n).map_or(serde_json::Value::Null, serde_json::Value::Number)
+    }
+}
+
+/// An integral double of 2^53 or more (below 1e21) as JavaScript prints it: its shortest
+/// round-trip digits, then zeros (`12345678901234567890` -> `12345678901234567000`).
+fn js_big_integer(n: f64) -> Option<serde_json::Value> {
+    if n.fract() != 0.0 || n.abs() >= 1e21 {
+        return None;
+    }
+    let e = format!("{:e}", n.abs());
+    let (mantissa, exp) = e.split_once('e')?;
+    let exp: usize = exp.parse().ok()?;
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() > exp + 1 {
+        return None;
+    }
+    let text = format!("{digits}{}", "0".repeat(exp + 1 - digits.len()));
+    let magnitude: u64 = text.parse().ok()?;
+    if n < 0.0 {
+        i64::try_from(magnitude).ok().map(|m| serde_json::Value::from(-m))
+    } else {
+        Some(serde_json::Value::from(magnitude))
     }
 }
 
@@ -222,6 +246,10 @@ mod tests {
         assert_eq!(number_to_json(3.1).to_string(), "3.1");
         assert_eq!(number_to_json(-0.0).to_string(), "0");
         assert_eq!(number_to_json(f64::INFINITY), serde_json::Value::Null);
+        assert_eq!(
+            number_to_json(12_345_678_901_234_567_890.0).to_string(),
+            "12345678901234567000"
+        );
         assert_eq!(js_number_to_string(1.0), "1");
         assert_eq!(js_number_to_string(3.1), "3.1");
         assert_eq!(js_number_to_string(1e21), "1e+21");
