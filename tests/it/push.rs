@@ -1,4 +1,4 @@
-use crate::util::{Sandbox, git, make_executable};
+use crate::util::{Sandbox, git};
 
 const GOOD: &str = "---\nlicense: apache-2.0\ntags:\n- text-generation\n---\n# Model\n";
 const BAD_LICENSE: &str = "---\nlicense: MIT\n---\n# Model\n";
@@ -48,16 +48,7 @@ fn an_unchanged_card_is_not_parsed_again() {
     std::fs::remove_file(s.server.join("hooks/pre-receive")).expect("rm hook");
     s.card(BAD_LICENSE);
     assert!(s.push(&["HEAD:refs/heads/main"]).ok);
-    let hook = s.server.join("hooks/pre-receive");
-    std::fs::write(
-        &hook,
-        format!(
-            "#!/bin/sh\nexec '{}' pre-receive\n",
-            crate::util::hubgate_bin().display()
-        ),
-    )
-    .expect("hook");
-    make_executable(&hook);
+    s.install_plain_hook();
     s.write("model.txt", "weights");
     s.commit("no card change");
     let p = s.push(&["HEAD:refs/heads/main"]);

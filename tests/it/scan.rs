@@ -131,16 +131,7 @@ fn check_scans_the_commits_of_a_range_and_reports_json() {
         (Some("file-too-large"), Some("big.bin"), Some("refs/heads/main"))
     );
     // A later push that does not bring the file again is not refused for it.
-    let hook = s.server.join("hooks/pre-receive");
-    std::fs::write(
-        &hook,
-        format!(
-            "#!/bin/sh\nexec '{}' pre-receive\n",
-            crate::util::hubgate_bin().display()
-        ),
-    )
-    .expect("hook");
-    crate::util::make_executable(&hook);
+    s.install_plain_hook();
     s.write("small.txt", "hello\n");
     s.commit("small");
     let p = s.push(&["HEAD:refs/heads/main"]);

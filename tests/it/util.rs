@@ -253,3 +253,16 @@ pub fn assert_fsck(git_dir: &Path) {
     let fsck = git_cmd(git_dir).args(["fsck", "--strict"]).output().expect("fsck");
     assert!(fsck.status.success(), "{}", String::from_utf8_lossy(&fsck.stderr));
 }
+
+impl Sandbox {
+    /// Puts back a plain `hubgate pre-receive` hook (for tests that pushed without one first).
+    pub fn install_plain_hook(&self) {
+        let hook = self.server.join("hooks/pre-receive");
+        std::fs::write(
+            &hook,
+            format!("#!/bin/sh\nexec '{}' pre-receive\n", hubgate_bin().display()),
+        )
+        .expect("hook");
+        make_executable(&hook);
+    }
+}
