@@ -37,7 +37,10 @@ pub fn check(repo: &Repo, applied: &Applied, updates: &[Update], scan: Scan) -> 
     if scan == Scan::Push && repo.has_quarantine() {
         blobs = crate::scan::walk::pushed(repo, updates)?;
     } else {
-        let hidden_all: Vec<gix::ObjectId> = if scan == Scan::Push {
+        // Only a ref created without a quarantine needs the other refs' tips (a delete-only push
+        // needs nothing).
+        let creates = updates.iter().any(|u| u.old.is_none() && u.new.is_some());
+        let hidden_all: Vec<gix::ObjectId> = if scan == Scan::Push && creates {
             repo.branches()?.into_iter().map(|(_, id)| id).collect()
         } else {
             Vec::new()
