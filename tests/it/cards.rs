@@ -1,3 +1,5 @@
+//! The real cards of tests/fixtures/cards read as the Hub reads them.
+
 use crate::util::hubgate;
 
 /// Every real card read by `hubgate card` agrees with the Hub's reference reading

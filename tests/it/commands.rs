@@ -1,3 +1,5 @@
+//! The dry runs and the demo: `check`, `lint`, `card`, `demo`.
+
 use crate::util::{Sandbox, hubgate};
 
 #[test]

@@ -1,3 +1,5 @@
+//! post-receive: discussion entries in the repository and on a Gitea-compatible double.
+
 use crate::gitea_double::{Gitea, Mode, down_url};
 use crate::util::{Sandbox, git, hubgate, hubgate_bin};
 

@@ -1,3 +1,5 @@
+//! `hubgate install`, `doctor` and `policy explain` on plain, Gitea- and GitLab-shaped servers.
+
 use std::path::{Path, PathBuf};
 
 use crate::util::{Sandbox, git, git_cmd, hubgate, make_executable};

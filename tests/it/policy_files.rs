@@ -1,3 +1,5 @@
+//! Policy and configuration files: broken ones are reported with their place; shipped ones load.
+
 use crate::util::{Sandbox, hubgate};
 
 #[test]

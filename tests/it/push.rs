@@ -1,3 +1,5 @@
+//! Pushes through the hook: create, update, delete, several refs, quarantine, CRLF and BOM.
+
 use crate::util::{Sandbox, git};
 
 const GOOD: &str = "---\nlicense: apache-2.0\ntags:\n- text-generation\n---\n# Model\n";

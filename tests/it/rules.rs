@@ -1,3 +1,5 @@
+//! Each policy rule at each level, through real pushes.
+
 use crate::util::{Sandbox, git};
 
 fn policy(table: &str, level: &str, body: &str) -> String {

@@ -1,3 +1,5 @@
+//! The push scanners: large files, binary files, tokens, over the pushed objects only.
+
 use crate::util::{Sandbox, git, hubgate};
 
 const CARD: &str = "---\nlicense: mit\n---\n";

@@ -4,7 +4,7 @@
 //! budget check ([`serde_saphyr::budget::check_yaml_budget`]): it streams the events without
 //! building anything and stops at the first limit crossed (depth, events, nodes, aliases,
 //! anchors, scalar bytes), so an alias bomb or a 100,000-deep nesting costs a bounded scan. The
-//! second pass ([`compose`]) builds the tree with js-yaml's semantics.
+//! second pass (`compose`) builds the tree with js-yaml's semantics.
 
 mod compose;
 mod error;
