@@ -33,6 +33,16 @@ pub fn is_js_whitespace(c: char) -> bool {
 
 /// Finds the front-matter block, or `None` where the Hub finds none (it then warns
 /// `empty or missing yaml metadata in repo card`).
+///
+/// ```
+/// use hubgate::card::front_matter::find;
+///
+/// let card = "\u{feff}---\r\nlicense: mit\r\n--- \r\n# Model\r\n";
+/// let fm = find(card).expect("a BOM, CRLF and a trailing blank on the fence are fine");
+/// assert_eq!(&card[fm.yaml.clone()], "license: mit");
+/// assert_eq!(&card[fm.body_start..], "# Model\r\n");
+/// assert!(find("---\nlicense: mit\n---oops").is_none());
+/// ```
 pub fn find(text: &str) -> Option<FrontMatter> {
     let lead = text.len() - text.trim_start_matches(is_js_whitespace).len();
     let after_fence = lead + text[lead..].strip_prefix("---").map(|_| 3)?;

@@ -39,6 +39,15 @@ pub struct Card {
 
 impl Card {
     /// Reads a card from its bytes.
+    ///
+    /// ```
+    /// use hubgate::card::Card;
+    ///
+    /// let card = Card::read(b"---\nlanguage: no\npython_version: 3.10\n---\n");
+    /// let json = card.mapping().expect("a mapping").to_json();
+    /// // YAML 1.2 as the Hub reads it: `no` stays a string, 3.10 is the number 3.1.
+    /// assert_eq!(json, serde_json::json!({"language": "no", "python_version": 3.1}));
+    /// ```
     pub fn read(bytes: &[u8]) -> Card {
         let (text, utf8) = match std::str::from_utf8(bytes) {
             Ok(s) => (s.to_owned(), true),
