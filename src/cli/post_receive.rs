@@ -149,11 +149,12 @@ pub(super) fn record(
             Some(new) => {
                 // Blob ids first: a push that leaves README.md alone parses nothing.
                 let old_readme = u.old.map(|o| repo.readme_at(o)).transpose()?.flatten();
-                if old_readme.is_some() && old_readme == repo.readme_at(new)? {
+                let new_readme = repo.readme_at(new)?;
+                if old_readme.is_some() && old_readme == new_readme {
                     continue;
                 }
-                let old_card = u.old.map(|o| repo.card_at(o)).transpose()?.flatten();
-                let new_card = repo.card_at(new)?;
+                let old_card = repo.card_of(old_readme.as_ref())?;
+                let new_card = repo.card_of(new_readme.as_ref())?;
                 compare(old_card.as_ref(), new_card.as_ref(), &watch)
             }
         };
@@ -197,7 +198,7 @@ pub(super) fn record(
     }
     if let Some(gitea) = &config.gitea {
         let (owner, name) = forge_repo(env, &repo_name);
-        outbox.enqueue(&store.list()?, &owner, &name)?;
+        outbox.enqueue(|mark| store.list_after(mark), &owner, &name)?;
         let flushed = flush(&outbox, gitea, deadline)?;
         if flushed.pending > 0 {
             lines.push(format!(

@@ -89,9 +89,16 @@ impl Store {
 
     /// Every entry, in number order.
     pub fn list(&self) -> Result<Vec<Entry>> {
+        self.list_after(0)
+    }
+
+    /// The entries numbered above `num`, in number order (reads only those).
+    pub fn list_after(&self, num: u64) -> Result<Vec<Entry>> {
         let tree = self.tree_of(self.head()?)?;
         let n = self.count(tree)?;
-        (1..=n).filter_map(|num| self.get_in(tree, num).transpose()).collect()
+        (num + 1..=n)
+            .filter_map(|num| self.get_in(tree, num).transpose())
+            .collect()
     }
 
     /// One entry.

@@ -55,10 +55,15 @@ impl Outbox {
     }
 
     /// Queues every entry of the store not queued before (numbers above the high-water mark in
-    /// `queued`), under the outbox lock. Reconciling with the store, rather than queueing right
+    /// `queued`, read by `entries_after(mark)`), under the outbox lock. Reconciling with the store, rather than queueing right
     /// after each write, means a post-receive killed between the two loses nothing: the next one
     /// queues what is missing. Item names are the entry numbers, so an item is never queued twice.
-    pub fn enqueue(&self, entries: &[Entry], owner: &str, repo: &str) -> Result<usize> {
+    pub fn enqueue(
+        &self,
+        entries_after: impl FnOnce(u64) -> Result<Vec<Entry>>,
+        owner: &str,
+        repo: &str,
+    ) -> Result<usize> {
         std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
         let lock = File::create(self.dir.join(".lock")).context("cannot open the outbox lock")?;
         lock.lock().context("cannot lock the outbox")?;
@@ -69,7 +74,7 @@ impl Outbox {
             .unwrap_or(0);
         let mut queued = 0;
         let mut high = mark;
-        for entry in entries.iter().filter(|e| e.num > mark) {
+        for entry in entries_after(mark)?.iter().filter(|e| e.num > mark) {
             let item = Item {
                 entry: entry.clone(),
                 owner: owner.to_owned(),

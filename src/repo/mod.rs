@@ -212,14 +212,11 @@ impl Repo {
         }
     }
 
-    /// The card at `id` (a commit, or a tag on one) for comparisons: `None` when there is no
-    /// regular, readable README.md there.
-    pub fn card_at(&self, id: ObjectId) -> Result<Option<crate::card::Card>> {
-        let Some(commit) = self.commit(id)? else {
-            return Ok(None);
-        };
-        match self.readme(commit)? {
-            Readme::Blob(blob) => match self.blob(blob)? {
+    /// The card behind a [`Readme`] entry for comparisons: `None` when it is not a regular,
+    /// readable file.
+    pub fn card_of(&self, readme: Option<&Readme>) -> Result<Option<crate::card::Card>> {
+        match readme {
+            Some(Readme::Blob(blob)) => match self.blob(*blob)? {
                 Blob::Bytes(bytes) => Ok(Some(crate::card::Card::read(&bytes))),
                 Blob::TooLarge(_) => Ok(None),
             },
