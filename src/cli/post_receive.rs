@@ -39,8 +39,20 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
     let pending = git_dir.join("hubgate").join("pending");
     // Pushes whose recording failed earlier are recorded first (entries are idempotent).
     for (path, earlier) in pending_pushes(&pending) {
-        if record(env, policies, config, &earlier).is_ok() {
-            let _ = std::fs::remove_file(path);
+        match record(env, policies, config, &earlier) {
+            Ok(lines) => {
+                for line in lines {
+                    let _ = out.write_all(super::for_forge(env, &format!("{line}\n")).as_bytes());
+                }
+                let _ = std::fs::remove_file(path);
+            }
+            Err(e) => {
+                let msg = format!(
+                    "hubgate: an earlier push is still not recorded ({e:#}); it stays in {}\n",
+                    path.display()
+                );
+                let _ = out.write_all(super::for_forge(env, &msg).as_bytes());
+            }
         }
     }
     match record(env, policies, config, &updates) {
