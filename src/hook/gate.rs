@@ -33,36 +33,69 @@ pub fn check(repo: &Repo, applied: &Applied, updates: &[Update], scan: Scan) -> 
     for update in updates {
         findings.extend(check_one(repo, applied, update)?);
     }
-    let mut blobs = Vec::new();
-    if scan == Scan::Push && repo.has_quarantine() {
-        blobs = crate::scan::walk::pushed(repo, updates)?;
+    let walked = if scan == Scan::Push && repo.has_quarantine() {
+        crate::scan::walk::pushed(repo, updates)?
     } else {
-        // Only a ref created without a quarantine needs the other refs' tips (a delete-only push
-        // needs nothing).
-        let creates = updates.iter().any(|u| u.old.is_none() && u.new.is_some());
-        let hidden_all: Vec<gix::ObjectId> = if scan == Scan::Push && creates {
-            repo.branches()?.into_iter().map(|(_, id)| id).collect()
+        without_quarantine(repo, updates, scan)?
+    };
+    for bad in &walked.bad_trees {
+        let place = if bad.path.is_empty() {
+            "the root tree".to_owned()
         } else {
-            Vec::new()
+            format!("the tree at {}", bad.path)
         };
-        let known: std::collections::HashSet<gix::ObjectId> = hidden_all.iter().copied().collect();
-        for u in updates.iter().filter(|u| !u.refname.starts_with(RESERVED_NAMESPACE)) {
-            let Some(new) = u.new.map(|n| repo.commit(n)).transpose()?.flatten() else {
-                continue;
-            };
-            // A ref created at a commit another ref already has brings nothing new.
-            if u.old.is_none() && known.contains(&new) {
+        let mut f = Finding::new(
+            Code::TreeMalformed,
+            Severity::Error,
+            "tree",
+            format!(
+                "{place} ({}) is malformed: {}",
+                &bad.id.to_string()[..12],
+                bad.problems.join("; ")
+            ),
+        );
+        f.refname = Some(bad.refname.clone());
+        findings.push(f.with_help(Code::TreeMalformed.fix()));
+    }
+    findings.extend(crate::scan::check(repo, applied, &walked)?);
+    Ok(findings)
+}
+
+/// The blobs of each update compared with what came before it, when there is no quarantine to
+/// tell new objects from old (`check`, or git older than 2.11).
+fn without_quarantine(repo: &Repo, updates: &[Update], scan: Scan) -> Result<crate::scan::Walked> {
+    use crate::repo::objects::Target;
+    // Only a ref created without a quarantine needs the other refs' tips (a delete-only push
+    // needs nothing).
+    let creates = updates.iter().any(|u| u.old.is_none() && u.new.is_some());
+    let hidden_all: Vec<gix::ObjectId> = if scan == Scan::Push && creates {
+        repo.branches()?.into_iter().map(|(_, id)| id).collect()
+    } else {
+        Vec::new()
+    };
+    let known: std::collections::HashSet<gix::ObjectId> = hidden_all.iter().copied().collect();
+    let mut w = crate::scan::walk::Walker::new(repo);
+    for u in updates.iter().filter(|u| !u.refname.starts_with(RESERVED_NAMESPACE)) {
+        let Some(new) = u.new else { continue };
+        let new = match repo.target(new)? {
+            Target::Commit(c) => c,
+            other => {
+                w.target(other, &u.refname)?;
                 continue;
             }
-            blobs.extend(match (scan, u.old) {
-                (Scan::Tip, _) => crate::scan::walk::tip(repo, new, &u.refname)?,
-                (_, Some(old)) => crate::scan::walk::range(repo, Some(old), new, &u.refname)?,
-                (_, None) => crate::scan::walk::range_hiding(repo, &hidden_all, new, &u.refname)?,
-            });
+        };
+        // A ref created at a commit another ref already has brings nothing new.
+        if u.old.is_none() && known.contains(&new) {
+            continue;
+        }
+        let old = u.old.map(|o| repo.commit(o)).transpose()?.flatten();
+        match (scan, old) {
+            (Scan::Tip, _) => crate::scan::walk::tip(&mut w, new, &u.refname)?,
+            (_, Some(old)) => crate::scan::walk::range_hiding(&mut w, &[old], new, &u.refname)?,
+            (_, None) => crate::scan::walk::range_hiding(&mut w, &hidden_all, new, &u.refname)?,
         }
     }
-    findings.extend(crate::scan::check(repo, applied, &blobs)?);
-    Ok(findings)
+    Ok(w.finish())
 }
 
 fn check_one(repo: &Repo, applied: &Applied, update: &Update) -> Result<Vec<Finding>> {

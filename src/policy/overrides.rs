@@ -18,6 +18,18 @@ pub fn apply(
 ) -> Vec<Finding> {
     let Some(reason) = reason else { return findings };
     let who = pusher.unwrap_or("(unknown pusher)");
+    if reason.trim().is_empty() {
+        let f = Finding::new(
+            Code::OverrideReasonEmpty,
+            Severity::Error,
+            "override",
+            format!("{who} asked for an override without a reason"),
+        )
+        .with_help("say why in the push option: `git push -o hubgate.override=\"reviewed by legal\"`");
+        findings.push(f);
+        return findings;
+    }
+    let reason = reason.trim();
     let mut refused = false;
     for p in &applied.policies {
         if pusher.is_some_and(|u| p.override_by.iter().any(|o| o == u)) {
@@ -43,6 +55,9 @@ pub fn apply(
         return findings;
     }
     let mut overridden = 0;
+    // Every policy that raised a finding at error level names this pusher (checked above); the
+    // finding yields only when each of those policies also lets that rule be overridden
+    // (`overridable` is already the conjunction over `raised_by`).
     for f in findings.iter_mut().filter(|f| f.severity == Severity::Error) {
         if f.overridable {
             f.severity = Severity::Warning;
@@ -50,8 +65,13 @@ pub fn apply(
             f.message.push_str(&format!(" (overridden by {who}: {reason})"));
             overridden += 1;
         } else {
+            let policies = if f.raised_by.is_empty() {
+                "this policy".to_owned()
+            } else {
+                format!("policy \"{}\"", f.raised_by.join("\", \""))
+            };
             f.help = Some(format!(
-                "rule `{}` of this policy cannot be overridden; fix the card",
+                "rule `{}` of {policies} cannot be overridden; fix what it refuses",
                 f.rule
             ));
         }

@@ -9,7 +9,9 @@
 //! write objects or refs (git refuses ref updates in quarantine, gix does not).
 
 pub mod name;
+pub mod objects;
 pub mod prefix;
+pub mod tree;
 
 use std::path::{Path, PathBuf};
 

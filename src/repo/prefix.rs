@@ -117,25 +117,7 @@ impl Prefixes {
         let hex = id.to_string();
         if let Some(f) = self.open_loose(&hex) {
             let mut z = flate2::read::ZlibDecoder::new(BufReader::new(f));
-            // The "blob <size>\0" header.
-            let mut header = Vec::new();
-            let mut byte = [0u8; 1];
-            loop {
-                if z.read(&mut byte)? == 0 {
-                    return Ok(None);
-                }
-                if byte[0] == 0 {
-                    break;
-                }
-                header.push(byte[0]);
-                if header.len() > 32 {
-                    return Ok(None);
-                }
-            }
-            let Some(size) = std::str::from_utf8(&header)
-                .ok()
-                .and_then(|h| h.strip_prefix("blob ")?.parse().ok())
-            else {
+            let Some(size) = loose_header(&mut z)? else {
                 return Ok(None);
             };
             return Ok(Some((size, read_up_to(z, n)?)));
@@ -144,6 +126,77 @@ impl Prefixes {
             if let Some(offset) = find(idx, id.as_bytes()) {
                 return self.pack_blob(pack, offset, n);
             }
+        }
+        Ok(None)
+    }
+
+    /// Passes all of blob `id` to `each`, inflated chunk by chunk (a few hundred kB of memory
+    /// whatever the blob's size); `None`, with nothing passed, for objects that are not here, not
+    /// blobs, or stored as deltas.
+    pub fn stream(&self, id: &ObjectId, each: &mut dyn FnMut(&[u8])) -> Result<Option<u64>> {
+        let hex = id.to_string();
+        if let Some(f) = self.open_loose(&hex) {
+            let mut z = flate2::read::ZlibDecoder::new(BufReader::new(f));
+            let Some(size) = loose_header(&mut z)? else {
+                return Ok(None);
+            };
+            let mut buf = vec![0u8; STREAM_CHUNK];
+            loop {
+                let got = z
+                    .read(&mut buf)
+                    .with_context(|| format!("corrupt loose object {hex}"))?;
+                if got == 0 {
+                    break;
+                }
+                each(&buf[..got]);
+            }
+            return Ok(Some(size));
+        }
+        for (idx, pack) in &self.packs {
+            let Some(offset) = find(idx, id.as_bytes()) else {
+                continue;
+            };
+            let mut head = [0u8; 16];
+            let got = read_at(pack, &mut head, offset)?;
+            let Some((kind, size, len)) = entry_header(&head[..got]) else {
+                return Ok(None);
+            };
+            if kind != 3 {
+                return Ok(None);
+            }
+            let mut z = self.inflater.borrow_mut();
+            z.reset(true);
+            let mut input = vec![0u8; STREAM_CHUNK];
+            let mut out: Vec<u8> = Vec::with_capacity(STREAM_CHUNK);
+            let mut pos = offset + len as u64;
+            let mut have = 0usize;
+            loop {
+                let got = read_at(pack, &mut input[have..], pos)?;
+                pos += got as u64;
+                have += got;
+                anyhow::ensure!(have > 0, "truncated pack entry at {offset}");
+                out.clear();
+                let before_in = z.total_in();
+                let before_out = z.total_out();
+                let status = z
+                    .decompress_vec(&input[..have], &mut out, flate2::FlushDecompress::None)
+                    .map_err(|e| anyhow::anyhow!("corrupt pack entry at {offset}: {e}"))?;
+                let used = (z.total_in() - before_in) as usize;
+                input.copy_within(used..have, 0);
+                have -= used;
+                if !out.is_empty() {
+                    each(&out);
+                }
+                if status == flate2::Status::StreamEnd {
+                    break;
+                }
+                // No progress on either side: the entry is truncated or corrupt.
+                anyhow::ensure!(
+                    used > 0 || z.total_out() > before_out,
+                    "corrupt or truncated pack entry at {offset}"
+                );
+            }
+            return Ok(Some(size));
         }
         Ok(None)
     }
@@ -188,6 +241,30 @@ impl Prefixes {
         out.truncate(want);
         Ok(Some((size, out)))
     }
+}
+
+/// Output chunk of a streamed blob.
+const STREAM_CHUNK: usize = 256 * 1024;
+
+/// Reads a loose object's `blob <size>\0` header; `None` when it is another kind of object.
+fn loose_header(z: &mut impl Read) -> Result<Option<u64>> {
+    let mut header = Vec::new();
+    let mut byte = [0u8; 1];
+    loop {
+        if z.read(&mut byte)? == 0 {
+            return Ok(None);
+        }
+        if byte[0] == 0 {
+            break;
+        }
+        header.push(byte[0]);
+        if header.len() > 32 {
+            return Ok(None);
+        }
+    }
+    Ok(std::str::from_utf8(&header)
+        .ok()
+        .and_then(|h| h.strip_prefix("blob ")?.parse().ok()))
 }
 
 fn read_up_to(r: impl Read, n: usize) -> Result<Vec<u8>> {

@@ -18,9 +18,17 @@ pub fn text(findings: &[Finding], several: bool) -> String {
     let scans: Vec<&Finding> = findings.iter().filter(is_scan).collect();
     let mut out = String::new();
     for code in [Code::FileTooLarge, Code::BinaryFile, Code::SecretToken] {
-        let of_code: Vec<&Finding> = scans.iter().copied().filter(|f| f.code == code).collect();
-        if !of_code.is_empty() {
-            scan_block(&mut out, code, &of_code);
+        // Refusals and warnings in separate blocks: policies may set different levels and
+        // thresholds, and each block's head states one.
+        for severity in [Severity::Error, Severity::Warning] {
+            let of_code: Vec<&Finding> = scans
+                .iter()
+                .copied()
+                .filter(|f| f.code == code && f.severity == severity)
+                .collect();
+            if !of_code.is_empty() {
+                scan_block(&mut out, code, &of_code);
+            }
         }
     }
     let rest: Vec<Finding> = findings.iter().filter(|f| !is_scan(f)).cloned().collect();
@@ -38,7 +46,12 @@ fn scan_block(out: &mut String, code: Code, found: &[&Finding]) {
     let rejected = found.iter().any(|f| f.severity == Severity::Error);
     let head = match code {
         Code::FileTooLarge => {
-            let limit = found[0].detail.clone().unwrap_or_else(|| "10 MiB".into());
+            // Several policies may set different limits: name the smallest in the block.
+            let limit = found
+                .iter()
+                .filter_map(|f| f.detail.clone())
+                .min_by_key(|d| crate::policy::size::parse_size(&d.replace(' ', "")).unwrap_or(u64::MAX))
+                .unwrap_or_else(|| "10 MiB".into());
             let lead = if rejected { "Your push was rejected because it contains" } else { "Your push was accepted, but it contains" };
             format!(
                 "{lead} files larger than {limit}.\nPlease use https://git-lfs.github.com/ to store large files.\n\
@@ -71,6 +84,21 @@ fn scan_block(out: &mut String, code: Code, found: &[&Finding]) {
     }
     out.push_str(RULE);
     out.push('\n');
+    // Which administrator policy raised it (the embedded default stays silent: the block is
+    // then the Hub's own, byte for byte).
+    let mut named: Vec<String> = Vec::new();
+    for f in found {
+        for p in f.raised_by.iter().filter(|p| *p != "hub-baseline") {
+            let line = format!("hubgate: policy \"{p}\" (rule: {})", f.rule);
+            if !named.contains(&line) {
+                named.push(line);
+            }
+        }
+    }
+    for line in named {
+        out.push_str(&line);
+        out.push('\n');
+    }
 }
 
 /// Card and policy findings, grouped by ref and file.

@@ -1,119 +1,42 @@
 //! The Hub's push scanners (HUB-SPEC 1.8-1.10, 8): files larger than 10 MiB and binary files
-//! over about 1 MB that are not LFS/Xet pointers, and files holding Hugging Face access tokens.
+//! over about 1 MB that are not LFS/Xet pointers, and Hugging Face access tokens.
 //!
 //! They look at every blob the push brings ([`walk`]), never at the history. Sizes come from
-//! object headers, so an oversized blob is refused without being read; the binary test reads a
-//! bounded prefix (in the quarantine only that prefix is inflated); only text blobs up to the
-//! large-file limit are read whole, one at a time, for the token search.
+//! object headers, so an oversized blob is refused without being read. Each matching policy's
+//! scanner tables are applied on their own (level, threshold and overridability from the same
+//! policy); when several policies find the same thing, the most severe finding is kept and names
+//! every policy that raised it at that severity. Tokens are searched in every new blob, text or
+//! binary, large or small, pointer or not, streamed with bounded memory ([`tokens`]), and in the
+//! messages of new commits.
 
+pub mod pointer;
+pub mod tokens;
 pub mod walk;
 
 use anyhow::Result;
 
-use crate::policy::{Applied, Level, Policy, Scan};
+use crate::policy::{Applied, Level, Policy, Rule};
 use crate::repo::Repo;
+use crate::repo::objects::Streamed;
 use crate::verdict::{Code, Finding, Severity};
-pub use walk::NewBlob;
+pub use tokens::mask;
+pub use walk::{NewBlob, Walked};
 
 /// How many leading bytes the binary test looks at.
 pub const BINARY_SAMPLE: usize = 8000;
 
-/// The rules in force: the strictest level and the smallest threshold of the matching policies.
-struct Rules<'a> {
-    large: Option<(&'a Policy, Scan)>,
-    binary: Option<(&'a Policy, Scan)>,
-    secrets: Option<(&'a Policy, Level, bool)>,
-}
+/// The largest blob read whole for the token search when it cannot be streamed (a delta, or an
+/// object outside the push's quarantine). git never stores a blob over 512 MiB
+/// (`core.bigFileThreshold`) as a delta, and quarantined blobs stored whole are streamed at any
+/// size; past this bound the blob is reported (`scan-incomplete`), never skipped.
+pub const MAX_WHOLE_READ: u64 = 256 * 1024 * 1024;
 
-fn strictest(applied: &Applied, pick: impl Fn(&Policy) -> Scan, smallest: bool) -> Option<(&Policy, Scan)> {
-    let on = applied.policies.iter().filter(|p| pick(p).rule.level != Level::Off);
-    let best = on.clone().max_by_key(|p| pick(p).rule.level)?;
-    let mut scan = pick(best);
-    if smallest {
-        scan.size = on.map(|p| pick(p).size).min().unwrap_or(scan.size);
-    }
-    Some((best, scan))
-}
-
-impl<'a> Rules<'a> {
-    fn of(applied: &'a Applied) -> Rules<'a> {
-        Rules {
-            large: strictest(applied, |p| p.large_files, true),
-            binary: strictest(applied, |p| p.binary_files, true),
-            secrets: applied
-                .policies
-                .iter()
-                .filter(|p| p.secrets.level != Level::Off)
-                .max_by_key(|p| p.secrets.level)
-                .map(|p| (p, p.secrets.level, p.secrets.overridable)),
-        }
-    }
-}
-
-/// Whether a blob's leading bytes are an LFS (or Xet, which uses the same format) pointer.
-pub fn is_pointer(head: &[u8]) -> bool {
-    head.starts_with(b"version https://git-lfs.github.com/spec/")
-}
-
-/// The test of huggingface_hub's old `is_binary_file` (HUB-SPEC 1.9) on a leading sample: a
-/// byte outside `{7,8,9,10,12,13,27} ∪ [0x20, 0xFF] \\ {0x7F}` makes the file binary.
+/// Whether a blob's first bytes make it binary: the test of huggingface_hub's old
+/// `is_binary_file` (HUB-SPEC 1.9), a byte outside `{7,8,9,10,12,13,27} ∪ [0x20, 0xFF] \ {0x7F}`.
 pub fn looks_binary(sample: &[u8]) -> bool {
     sample
         .iter()
         .any(|&b| !(matches!(b, 7 | 8 | 9 | 10 | 12 | 13 | 27) || (b >= 0x20 && b != 0x7f)))
-}
-
-/// Hugging Face access tokens: `hf_` and 34 letters, on word boundaries (the shape TruffleHog's
-/// detector and the Hub's refusals use).
-pub fn find_tokens(bytes: &[u8]) -> Vec<String> {
-    const LEN: usize = 34;
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(pos) = bytes[i..].windows(3).position(|w| w == b"hf_") {
-        let start = i + pos;
-        let body = start + 3;
-        let end = body + LEN;
-        let ok = (start == 0 || !word(bytes[start - 1]))
-            && end <= bytes.len()
-            && bytes[body..end].iter().all(u8::is_ascii_alphabetic)
-            && bytes.get(end).is_none_or(|b| !word(*b));
-        if ok {
-            out.push(String::from_utf8_lossy(&bytes[start..end]).into_owned());
-            i = end;
-        } else {
-            i = start + 3;
-        }
-    }
-    out
-}
-
-/// A token with all but its first four and last two characters hidden.
-pub fn mask(token: &str) -> String {
-    let chars: Vec<char> = token.chars().collect();
-    if chars.len() <= 9 {
-        return "hf_***".into();
-    }
-    let head: String = chars[..7].iter().collect();
-    let tail: String = chars[chars.len() - 2..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 9))
-}
-
-fn finding(
-    code: Code,
-    policy: &Policy,
-    level: Level,
-    overridable: bool,
-    blob: &NewBlob,
-    message: String,
-) -> Option<Finding> {
-    let severity = level.apply(Severity::Error)?;
-    let mut f = Finding::new(code, severity, "scan", message);
-    f.file = Some(blob.path.clone());
-    f.refname = Some(blob.refname.clone());
-    f.policy = Some(policy.name.clone());
-    f.overridable = overridable;
-    Some(f)
 }
 
 /// Human size: `10 MiB`, `1 MB`, `1234 bytes`.
@@ -129,86 +52,206 @@ pub fn human(bytes: u64) -> String {
     }
 }
 
-/// Runs the scanners over `blobs`.
-pub fn check(repo: &Repo, applied: &Applied, blobs: &[NewBlob]) -> Result<Vec<Finding>> {
-    let rules = Rules::of(applied);
-    if rules.large.is_none() && rules.binary.is_none() && rules.secrets.is_none() {
-        return Ok(Vec::new());
-    }
-    let read_limit = rules.large.map_or(crate::policy::DEFAULT_MAX_FILE, |(_, s)| s.size);
-    let mut out = Vec::new();
-    let limit = read_limit.max(crate::policy::DEFAULT_MAX_FILE);
-    for blob in blobs {
-        // The size and a bounded prefix in one read: the prefix settles pointers and the binary
-        // test without reading the whole blob (in the quarantine only the prefix is inflated);
-        // an oversized blob is never loaded.
-        let (size, head) = repo.blob_head(blob.id, BINARY_SAMPLE, limit)?;
-        if let Some((p, scan)) = rules.large
-            && size > scan.size
-        {
-            // Pointers are a few hundred bytes: a blob this large is never one.
-            let message = format!("{} is {}, larger than {}", blob.path, human(size), human(scan.size));
-            let mut f = finding(
-                Code::FileTooLarge,
-                p,
-                scan.rule.level,
-                scan.rule.overridable,
-                blob,
-                message,
-            );
-            if let Some(f) = f.as_mut() {
-                f.detail = Some(human(scan.size));
+/// What one blob turned out to be.
+struct Facts {
+    size: u64,
+    pointer: bool,
+    binary: bool,
+    tokens: Vec<String>,
+    /// Set when the token search could not read the blob.
+    unread: Option<u64>,
+}
+
+fn on(rule: Rule) -> bool {
+    rule.level != Level::Off
+}
+
+/// Reads what the rules in force need to know about `blob`.
+fn facts(repo: &Repo, blob: &NewBlob, secrets: bool) -> Result<Facts> {
+    let size = repo.object_size(blob.id)?;
+    let mut head = Vec::new();
+    let mut tokens = Vec::new();
+    let mut unread = None;
+    if secrets {
+        let mut search = tokens::Search::new();
+        let streamed = repo.stream_blob(blob.id, MAX_WHOLE_READ, &mut |chunk| {
+            if head.len() < BINARY_SAMPLE {
+                let take = (BINARY_SAMPLE - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
             }
-            out.extend(f);
-            continue;
+            search.feed(chunk);
+        })?;
+        match streamed {
+            Streamed::Whole => tokens = search.finish(),
+            Streamed::TooLarge(n) => {
+                unread = Some(n);
+                head = repo.blob_head(blob.id, BINARY_SAMPLE, 0)?.1.unwrap_or_default();
+            }
         }
-        let want_binary = rules.binary.is_some_and(|(_, s)| size > s.size);
-        if !want_binary && rules.secrets.is_none() {
-            continue;
+    } else {
+        match repo.blob_head(blob.id, BINARY_SAMPLE, MAX_WHOLE_READ)?.1 {
+            Some(h) => head = h,
+            None => unread = Some(size),
         }
-        let Some(head) = head else {
-            continue;
-        };
-        if is_pointer(&head) {
-            continue;
+    }
+    let pointer = size < pointer::MAX_POINTER as u64 && head.len() as u64 == size && pointer::is_pointer(&head);
+    Ok(Facts {
+        size,
+        pointer,
+        binary: looks_binary(&head),
+        tokens,
+        unread,
+    })
+}
+
+/// A finding of `policy`'s `rule` about a file of the push.
+fn finding(
+    code: Code,
+    policy: &Policy,
+    rule_name: &'static str,
+    rule: Rule,
+    blob: &NewBlob,
+    message: String,
+) -> Option<Finding> {
+    let severity = rule.level.apply(Severity::Error)?;
+    let mut f = Finding::new(code, severity, rule_name, message);
+    f.file = Some(blob.path.clone());
+    f.refname = Some(blob.refname.clone());
+    f.policy = Some(policy.name.clone());
+    f.raised_by = vec![policy.name.clone()];
+    f.overridable = rule.overridable;
+    Some(f)
+}
+
+/// The findings of every policy about one blob.
+fn judge(policies: &[Policy], blob: &NewBlob, facts: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for p in policies {
+        let large = on(p.large_files.rule) && !facts.pointer && facts.size > p.large_files.size;
+        if large {
+            let limit = p.large_files.size;
+            let message = format!("{} is {}, larger than {}", blob.path, human(facts.size), human(limit));
+            out.extend(
+                finding(Code::FileTooLarge, p, "large-files", p.large_files.rule, blob, message).map(|mut f| {
+                    f.detail = Some(human(limit));
+                    f
+                }),
+            );
         }
-        let binary = looks_binary(&head);
-        if let Some((p, scan)) = rules.binary
-            && want_binary
-            && binary
-        {
+        if on(p.binary_files.rule) && !large && !facts.pointer && facts.binary && facts.size > p.binary_files.size {
             let message = format!(
                 "{} is a binary file of {} (over {})",
                 blob.path,
-                human(size),
-                human(scan.size)
+                human(facts.size),
+                human(p.binary_files.size)
             );
             out.extend(finding(
                 Code::BinaryFile,
                 p,
-                scan.rule.level,
-                scan.rule.overridable,
+                "binary-files",
+                p.binary_files.rule,
                 blob,
                 message,
             ));
         }
-        // Tokens are searched in text files, as secret scanners do (TruffleHog skips binaries).
-        if let Some((p, level, overridable)) = rules.secrets
-            && !binary
+        if let Some(size) = facts.unread
+            && !on(p.secrets)
+            && on(p.binary_files.rule)
+            && size > p.binary_files.size
         {
-            let whole = if size as usize <= head.len() {
-                Some(head)
-            } else {
-                repo.small_blob(blob.id, limit)?
-            };
-            for token in whole.as_deref().map(find_tokens).unwrap_or_default() {
-                let message = format!("{} contains a Hugging Face token ({})", blob.path, mask(&token));
-                let mut f = finding(Code::SecretToken, p, level, overridable, blob, message);
-                if let Some(f) = f.as_mut() {
-                    f.detail = Some(mask(&token));
-                }
-                out.extend(f);
+            let message = format!(
+                "{} ({}) could not be read for the binary test: it is stored as a delta or outside the push, and larger than the {} hubgate reads whole",
+                blob.path,
+                human(size),
+                human(MAX_WHOLE_READ)
+            );
+            out.extend(finding(
+                Code::ScanIncomplete,
+                p,
+                "binary-files",
+                p.binary_files.rule,
+                blob,
+                message,
+            ));
+        }
+        if !on(p.secrets) {
+            continue;
+        }
+        for token in &facts.tokens {
+            let message = format!("{} contains a Hugging Face token ({})", blob.path, mask(token));
+            out.extend(
+                finding(Code::SecretToken, p, "secrets", p.secrets, blob, message).map(|mut f| {
+                    f.detail = Some(mask(token));
+                    f
+                }),
+            );
+        }
+        if let Some(size) = facts.unread {
+            let message = format!(
+                "{} ({}) could not be searched for tokens: it is stored as a delta or outside the push, and larger than the {} hubgate reads whole",
+                blob.path,
+                human(size),
+                human(MAX_WHOLE_READ)
+            );
+            out.extend(finding(Code::ScanIncomplete, p, "secrets", p.secrets, blob, message));
+        }
+    }
+    merge(out)
+}
+
+/// One finding per (code, file, ref, detail): the most severe, naming every policy that raised
+/// it at that severity; overridable only when each of those policies lets its rule be overridden.
+pub fn merge(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for f in findings {
+        let same = out
+            .iter_mut()
+            .find(|o| o.code == f.code && o.file == f.file && o.refname == f.refname && o.detail == f.detail);
+        match same {
+            None => out.push(f),
+            Some(o) if f.severity > o.severity => *o = f,
+            Some(o) if f.severity == o.severity => {
+                o.raised_by.extend(f.raised_by);
+                o.overridable &= f.overridable;
             }
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+/// Runs the scanners over what the push brings.
+pub fn check(repo: &Repo, applied: &Applied, walked: &Walked) -> Result<Vec<Finding>> {
+    let policies = &applied.policies;
+    let any = |pick: fn(&Policy) -> Rule| policies.iter().any(|p| on(pick(p)));
+    let secrets = any(|p| p.secrets);
+    if !secrets && !any(|p| p.large_files.rule) && !any(|p| p.binary_files.rule) {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for blob in &walked.blobs {
+        let facts = facts(repo, blob, secrets)?;
+        out.extend(judge(policies, blob, &facts));
+    }
+    if secrets {
+        for (commit, refname) in &walked.commits {
+            let found = tokens::find(&repo.raw_commit(*commit)?);
+            if found.is_empty() {
+                continue;
+            }
+            let blob = NewBlob {
+                path: format!("commit {} (message)", &commit.to_string()[..12]),
+                id: *commit,
+                refname: refname.clone(),
+            };
+            let facts = Facts {
+                size: 0,
+                pointer: false,
+                binary: false,
+                tokens: found,
+                unread: None,
+            };
+            out.extend(judge(policies, &blob, &facts));
         }
     }
     Ok(out)
@@ -219,27 +262,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_by_shape_on_word_boundaries() {
-        let t = format!("hf_{}", "a".repeat(34));
-        assert_eq!(
-            find_tokens(format!("HF_TOKEN={t}\n").as_bytes()),
-            std::slice::from_ref(&t)
-        );
-        assert!(find_tokens(format!("x{t}").as_bytes()).is_empty());
-        assert!(find_tokens(format!("{t}b").as_bytes()).is_empty());
-        assert!(find_tokens(format!("hf_{}", "a".repeat(33)).as_bytes()).is_empty());
-        assert!(find_tokens(b"hf_hub_download(repo_id)").is_empty());
-        assert_eq!(mask(&t), format!("hf_aaaa{}aa", "*".repeat(28)));
-    }
-
-    #[test]
-    fn binary_test_and_pointers() {
+    fn binary_test() {
         assert!(!looks_binary(b"text\twith\r\nlines \x1b[0m and \xc3\xa9"));
         assert!(looks_binary(b"PK\x03\x04\x00"));
         assert!(looks_binary(b"a\x7fb"));
-        assert!(is_pointer(
-            b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n"
-        ));
     }
 
     #[test]

@@ -1,25 +1,32 @@
 //! Which blobs a push brings, found at a cost proportional to the push, not to the history.
 //!
-//! In pre-receive the push's objects sit in the quarantine (GIT-FORGE.md 1.3): a commit, tree or
-//! blob there is new, one outside existed before. The walk starts at each updated ref's new tip,
-//! follows parents only while they are new, and descends only into new trees: an old tree holds
-//! only old blobs. Every new blob is reported with its path and the first ref that brought it,
-//! including files added and deleted again within the push (the Hub finds those too, HUB-SPEC
-//! 1.8). Without a quarantine (`check`, or git older than 2.11) the commits of a range are
-//! compared with their parents instead.
+//! The rule (SECURITY.md, "What a push brings"): every blob reachable from the push's new ref
+//! values that the refs before the push do not already reach at the same place. A ref may point
+//! at a commit, or (through tags or directly) at a tree or a blob; a tree or blob target is
+//! scanned whole. For commits, the walk starts at each new tip and goes down the parents until it
+//! meets history the repository's refs already reach: a commit in the push's quarantine is new
+//! (cheap to tell), one outside it is new unless a ref reaches it (objects smuggled in earlier
+//! under a tag to a tree, or present through alternates, are not trusted for being present).
+//! Each new commit's tree is compared with its parents' trees: an entry whose object some parent
+//! has at that level (same place, or moved) is covered by that parent; every other blob is
+//! reported with its path and the first ref that brought it, including files added and deleted
+//! again within the push (the Hub finds those too, HUB-SPEC 1.8). Every tree read on the way is
+//! a new tree and goes through git's fsck rules ([`crate::repo::tree::problems`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 use gix::ObjectId;
 
 use crate::hook::input::Update;
 use crate::repo::Repo;
+use crate::repo::objects::{Reached, Target};
+use crate::repo::tree::RawEntry;
 
 /// A blob the push brings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewBlob {
-    /// Path in the commit's tree.
+    /// Path in the commit's tree (for a ref that points at a blob, the ref's name).
     pub path: String,
     /// The blob.
     pub id: ObjectId,
@@ -27,122 +34,202 @@ pub struct NewBlob {
     pub refname: String,
 }
 
-/// The new blobs of a push, from the quarantine.
-pub fn pushed(repo: &Repo, updates: &[Update]) -> Result<Vec<NewBlob>> {
-    let mut seen_commits = HashSet::new();
-    let mut seen_blobs = HashSet::new();
-    let mut seen_trees = HashSet::new();
-    let mut out = Vec::new();
-    for u in updates {
-        let Some(tip) = u.new else { continue };
-        let mut stack = match repo.commit(tip) {
-            Ok(Some(c)) if repo.is_pushed(&c) => vec![c],
-            _ => continue,
-        };
-        while let Some(commit) = stack.pop() {
-            if !seen_commits.insert(commit) {
-                continue;
+/// A new tree git's fsck would refuse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadTree {
+    /// Where it sits (`""` for a commit's root tree).
+    pub path: String,
+    /// The tree.
+    pub id: ObjectId,
+    /// The ref it came with.
+    pub refname: String,
+    /// What is wrong, in plain words.
+    pub problems: Vec<String>,
+}
+
+/// What the walk found: the blobs to scan and the trees to refuse.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// New blobs, each once.
+    pub blobs: Vec<NewBlob>,
+    /// New trees that break git's rules.
+    pub bad_trees: Vec<BadTree>,
+    /// New commits (their messages are searched for tokens too).
+    pub commits: Vec<(ObjectId, String)>,
+}
+
+/// The walk's state over one push.
+pub struct Walker<'r> {
+    repo: &'r Repo,
+    seen_blobs: HashSet<ObjectId>,
+    checked_trees: HashSet<ObjectId>,
+    seen_commits: HashSet<ObjectId>,
+    out: Walked,
+}
+
+impl<'r> Walker<'r> {
+    /// A walk over `repo`.
+    pub fn new(repo: &'r Repo) -> Walker<'r> {
+        Walker {
+            repo,
+            seen_blobs: HashSet::new(),
+            checked_trees: HashSet::new(),
+            seen_commits: HashSet::new(),
+            out: Walked::default(),
+        }
+    }
+
+    /// What was found.
+    pub fn finish(self) -> Walked {
+        self.out
+    }
+
+    /// A ref's new value that is not a commit: a tree or a blob, scanned whole.
+    pub fn target(&mut self, target: Target, refname: &str) -> Result<()> {
+        match target {
+            Target::Tree(t) => self.diff(t, &[], "", refname),
+            Target::Blob(b) => {
+                self.blob(b, refname.to_owned(), refname);
+                Ok(())
             }
-            let (tree, parents) = repo.commit_parts(commit)?;
-            stack.extend(parents.into_iter().filter(|p| repo.is_pushed(p)));
-            let mut trees = vec![(tree, String::new())];
-            while let Some((tree, prefix)) = trees.pop() {
-                if !repo.is_pushed(&tree) || !seen_trees.insert(tree) {
-                    continue;
-                }
-                for e in repo.tree_entries(tree)? {
-                    let path = if prefix.is_empty() {
-                        e.name.clone()
-                    } else {
-                        format!("{prefix}/{}", e.name)
-                    };
-                    if e.is_tree {
-                        trees.push((e.id, path));
-                    } else if e.is_blob && repo.is_pushed(&e.id) && seen_blobs.insert(e.id) {
-                        out.push(NewBlob {
-                            path,
-                            id: e.id,
-                            refname: u.refname.clone(),
-                        });
-                    }
-                }
+            Target::Commit(c) => self.commit(c, refname).map(drop),
+        }
+    }
+
+    /// One new commit: its tree compared with its parents' trees. Returns its parents (none
+    /// when the commit was already walked).
+    pub fn commit(&mut self, commit: ObjectId, refname: &str) -> Result<Vec<ObjectId>> {
+        if !self.seen_commits.insert(commit) {
+            return Ok(Vec::new());
+        }
+        let (tree, parents, _) = self.repo.commit_info(commit)?;
+        let mut bases = Vec::new();
+        for p in &parents {
+            // A parent a shallow repository lacks compares as nothing: its files count as new.
+            if let Ok((t, _, _)) = self.repo.commit_info(*p) {
+                bases.push(t);
             }
         }
+        self.out.commits.push((commit, refname.to_owned()));
+        self.diff(tree, &bases, "", refname)?;
+        Ok(parents)
     }
-    Ok(out)
-}
 
-/// The blobs the commits of `old..new` add or change, compared with their parents.
-pub fn range(repo: &Repo, old: Option<ObjectId>, new: ObjectId, refname: &str) -> Result<Vec<NewBlob>> {
-    let hidden: Vec<ObjectId> = old.into_iter().collect();
-    range_hiding(repo, &hidden, new, refname)
-}
-
-/// The blobs the commits reachable from `new` but not from `hidden` add or change.
-pub fn range_hiding(repo: &Repo, hidden: &[ObjectId], new: ObjectId, refname: &str) -> Result<Vec<NewBlob>> {
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for commit in repo.commits_between(new, hidden)? {
-        let (tree, parents) = repo.commit_parts(commit)?;
-        let bases: Vec<Option<ObjectId>> = if parents.is_empty() {
-            vec![None]
-        } else {
-            parents
-                .iter()
-                .map(|p| repo.commit_parts(*p).map(|(t, _)| Some(t)))
-                .collect::<Result<_>>()?
-        };
-        for base in bases {
-            diff(repo, tree, base, "", refname, &mut seen, &mut out)?;
-        }
-    }
-    Ok(out)
-}
-
-/// Every blob of the tree at `commit` (a ref checked as if newly pushed).
-pub fn tip(repo: &Repo, commit: ObjectId, refname: &str) -> Result<Vec<NewBlob>> {
-    let (tree, _) = repo.commit_parts(commit)?;
-    let mut out = Vec::new();
-    diff(repo, tree, None, "", refname, &mut HashSet::new(), &mut out)?;
-    Ok(out)
-}
-
-fn diff(
-    repo: &Repo,
-    tree: ObjectId,
-    base: Option<ObjectId>,
-    prefix: &str,
-    refname: &str,
-    seen: &mut HashSet<ObjectId>,
-    out: &mut Vec<NewBlob>,
-) -> Result<()> {
-    if Some(tree) == base {
-        return Ok(());
-    }
-    let before = match base {
-        Some(b) => repo.tree_entries(b)?,
-        None => Vec::new(),
-    };
-    for e in repo.tree_entries(tree)? {
-        let old = before.iter().find(|b| b.name == e.name);
-        if old.is_some_and(|o| o.id == e.id) {
-            continue;
-        }
-        let path = if prefix.is_empty() {
-            e.name.clone()
-        } else {
-            format!("{prefix}/{}", e.name)
-        };
-        if e.is_tree {
-            let old_tree = old.filter(|o| o.is_tree).map(|o| o.id);
-            diff(repo, e.id, old_tree, &path, refname, seen, out)?;
-        } else if e.is_blob && seen.insert(e.id) {
-            out.push(NewBlob {
+    fn blob(&mut self, id: ObjectId, path: String, refname: &str) {
+        if self.seen_blobs.insert(id) {
+            self.out.blobs.push(NewBlob {
                 path,
-                id: e.id,
+                id,
                 refname: refname.to_owned(),
             });
         }
     }
+
+    /// Reads a tree, checking it against git's fsck rules the first time it is seen.
+    fn read_new(&mut self, id: ObjectId, path: &str, refname: &str) -> Result<Vec<RawEntry>> {
+        let entries = self.repo.raw_tree(id)?;
+        if self.checked_trees.insert(id) {
+            let problems = match &entries {
+                Some(e) => crate::repo::tree::problems(e),
+                None => vec!["its bytes are not a tree".to_owned()],
+            };
+            if !problems.is_empty() {
+                self.out.bad_trees.push(BadTree {
+                    path: path.to_owned(),
+                    id,
+                    refname: refname.to_owned(),
+                    problems,
+                });
+            }
+        }
+        Ok(entries.unwrap_or_default())
+    }
+
+    /// Reports what `tree` holds that none of `bases` (the same place in the parents) holds.
+    fn diff(&mut self, tree: ObjectId, bases: &[ObjectId], prefix: &str, refname: &str) -> Result<()> {
+        if bases.contains(&tree) {
+            return Ok(());
+        }
+        let entries = self.read_new(tree, prefix, refname)?;
+        let mut base_entries: Vec<RawEntry> = Vec::new();
+        for b in bases {
+            base_entries.extend(self.repo.raw_tree(*b)?.unwrap_or_default());
+        }
+        // Everything a parent has at this level, wherever: an entry moved here is covered.
+        let base_ids: HashSet<ObjectId> = base_entries.iter().map(|e| e.id).collect();
+        let mut base_trees: HashMap<&[u8], Vec<ObjectId>> = HashMap::new();
+        for e in base_entries.iter().filter(|e| e.is_tree()) {
+            base_trees.entry(e.name.as_slice()).or_default().push(e.id);
+        }
+        for e in &entries {
+            if base_ids.contains(&e.id) {
+                continue;
+            }
+            let name = String::from_utf8_lossy(&e.name);
+            let path = if prefix.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if e.is_tree() {
+                let sub: Vec<ObjectId> = base_trees.get(e.name.as_slice()).cloned().unwrap_or_default();
+                self.diff(e.id, &sub, &path, refname)?;
+            } else if e.is_file() || e.is_link() {
+                // Symbolic links are blobs holding their target: a token hides there as well.
+                self.blob(e.id, path, refname);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a push brings, read from its quarantine (pre-receive with git >= 2.11).
+pub fn pushed(repo: &Repo, updates: &[Update]) -> Result<Walked> {
+    let tips = repo.ref_tips()?;
+    let known: HashSet<ObjectId> = tips.iter().copied().collect();
+    let mut reached: Option<Reached> = None;
+    let mut w = Walker::new(repo);
+    for u in updates {
+        let Some(new) = u.new else { continue };
+        let start = match repo.target(new)? {
+            Target::Commit(c) => c,
+            other => {
+                w.target(other, &u.refname)?;
+                continue;
+            }
+        };
+        let mut stack = vec![start];
+        while let Some(c) = stack.pop() {
+            if known.contains(&c) || w.seen_commits.contains(&c) {
+                continue;
+            }
+            if !repo.is_pushed(&c) {
+                // Present before the push, but new unless a ref already reaches it.
+                let r = match reached.as_mut() {
+                    Some(r) => r,
+                    None => reached.insert(repo.reached(&tips)?),
+                };
+                if repo.is_reached(r, c)? {
+                    continue;
+                }
+            }
+            stack.extend(w.commit(c, &u.refname)?);
+        }
+    }
+    Ok(w.finish())
+}
+
+/// What the commits reachable from `new` but not from `hidden` bring (no quarantine: `check`, or
+/// git older than 2.11), with the same comparison as [`pushed`].
+pub fn range_hiding(w: &mut Walker<'_>, hidden: &[ObjectId], new: ObjectId, refname: &str) -> Result<()> {
+    for commit in w.repo.commits_between(new, hidden)? {
+        w.commit(commit, refname)?;
+    }
     Ok(())
+}
+
+/// Every blob of the tree at `commit` (a ref checked as if newly pushed).
+pub fn tip(w: &mut Walker<'_>, commit: ObjectId, refname: &str) -> Result<()> {
+    let (tree, _, _) = w.repo.commit_info(commit)?;
+    w.diff(tree, &[], "", refname)
 }

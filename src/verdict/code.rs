@@ -172,8 +172,20 @@ codes! {
         "Track the file with git-xet or git-lfs, rewrite the commits that added it, and push again.";
     /// A pushed file holds an access token.
     SecretToken = "secret-hf-token",
-        "A pushed file contains text shaped like a Hugging Face access token (`hf_` and 34 letters).",
+        "A pushed file, a symbolic link's target or a new commit's message contains text shaped like a Hugging Face access token (`hf_` or `api_org_` followed by 34 letters and digits, on word boundaries: TruffleHog's Hugging Face rule, which the Hub uses), in text or binary files alike.",
         "Revoke the token at https://huggingface.co/settings/tokens, remove it from every commit of the push, and use a secret instead.";
+    /// A pushed file could not be read whole by a scanner within hubgate's bounds.
+    ScanIncomplete = "scan-incomplete",
+        "A pushed file could not be searched (for tokens, or for the binary test) within hubgate's bounds: it is stored as a delta or outside the push's own objects, and larger than 256 MiB. It is refused rather than let through unread.",
+        "Store the file with git-lfs or git-xet; an administrator can lower the rule's level if such files are expected.";
+    /// A pushed tree breaks git's own fsck rules.
+    TreeMalformed = "tree-malformed",
+        "The push brings a tree that git's fsck refuses: two entries with the same name (a checkout would deliver a different README.md than the one checked), unsorted entries, a `.git` entry, an empty, `.` or `..` name, or a mode git does not allow. No policy can lower this.",
+        "Recreate the commits with a normal git client (`git fsck` on your clone names the tree), then push again.";
+    /// An override was asked for with an empty reason.
+    OverrideReasonEmpty = "override-reason-empty",
+        "The push asks for an override (`-o hubgate.override=`) without a reason, or with only spaces; an override is recorded with its reason, so it needs one.",
+        "Say why: `git push -o hubgate.override=\"reviewed by legal\"`.";
     /// An override was asked for by a pusher the policy does not name.
     OverrideNotAllowed = "override-not-allowed",
         "The push asks for an override (`-o hubgate.override=...`) but the pusher is not in the `override` list of a policy that applies.",

@@ -56,6 +56,10 @@ pub struct Finding {
     /// Whether the rule that made it may be overridden by a pusher the policy names.
     #[serde(skip)]
     pub overridable: bool,
+    /// Every policy that raised it at this severity (the policy shown is the first); an
+    /// override must be allowed by each of them.
+    #[serde(skip)]
+    pub raised_by: Vec<String>,
     /// Set when a pusher overrode it: who, and why.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overridden: Option<String>,
@@ -82,6 +86,7 @@ impl Finding {
             detail: None,
             excerpt: None,
             overridable: false,
+            raised_by: Vec::new(),
             overridden: None,
         }
     }

@@ -30,3 +30,5 @@ mod security;
 mod hostile;
 // The Gitea/Forgejo REST double (no real server can run here).
 mod gitea_double;
+// Issue 9: the ways around the gate, each tried with real git.
+mod bypass;

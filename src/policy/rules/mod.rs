@@ -32,11 +32,18 @@ pub fn evaluate(applied: &Applied, subject: &Subject<'_>) -> Vec<Finding> {
         && let Some(strictest) = applied.policies.iter().max_by_key(|p| p.hub.level)
         && strictest.hub.level != Level::Off
     {
+        // Every policy at that level raised these findings: an override must be allowed by each.
+        let raisers: Vec<&Policy> = applied
+            .policies
+            .iter()
+            .filter(|p| p.hub.level == strictest.hub.level)
+            .collect();
         for mut f in crate::hub::verify(card, applied.repo_type) {
             if let Some(sev) = strictest.hub.level.apply(f.severity) {
                 f.severity = sev;
-                f.policy = Some(strictest.name.clone());
-                f.overridable = strictest.hub.overridable;
+                f.policy = raisers.first().map(|p| p.name.clone());
+                f.raised_by = raisers.iter().map(|p| p.name.clone()).collect();
+                f.overridable = raisers.iter().all(|p| p.hub.overridable);
                 f.file = Some(subject.file.to_owned());
                 out.push(f);
             }
@@ -93,6 +100,7 @@ impl<'a> Ctx<'a, '_> {
         };
         let mut f = Finding::new(code, severity, self.rule, message).with_help(help);
         f.policy = Some(self.policy.name.clone());
+        f.raised_by = vec![self.policy.name.clone()];
         f.overridable = self.overridable;
         f.file = Some(self.subject.file.to_owned());
         if let (Some(card), Some(node)) = (self.subject.card, node) {

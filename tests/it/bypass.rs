@@ -1,0 +1,416 @@
+//! Issue 9's attacks on the gate, each performed with the real git client: objects laundered
+//! through refs that point at trees or blobs or through alternates, files that only start like
+//! LFS pointers, malformed trees, overrides crossing policies, tokens where the scanners did not
+//! look. Each test failed on the build before the fix.
+
+use std::path::Path;
+
+use crate::util::{Sandbox, git, git_cmd};
+
+const CARD: &str = "---\nlicense: mit\n---\n";
+/// Shaped like a real token: letters and digits.
+const TOKEN: &str = "hf_Ab3dEf5hIj7lMn9pQr1tUv3xYz5BcD7fGh";
+const MASKED: &str = "hf_Ab3d****************************Gh";
+const LFS_HEAD: &str = "version https://git-lfs.github.com/spec/v1\n";
+
+fn big_text(n: usize) -> Vec<u8> {
+    b"0123456789abcdef\n".iter().copied().cycle().take(n).collect()
+}
+
+fn binary(n: usize) -> Vec<u8> {
+    (0..n).map(|i| (i % 251) as u8).collect()
+}
+
+/// Writes the three files every scanner refuses, at the top of the work tree.
+fn bad_files(s: &Sandbox) {
+    s.write("big.txt", big_text(11 * 1024 * 1024));
+    s.write("blob.nrrd", binary(1_500_000));
+    s.write("app.py", format!("TOKEN = \"{TOKEN}\"\n"));
+}
+
+fn names_all_three(remote: &str) {
+    assert!(remote.contains("  - big.txt (ref: refs/heads/main)"), "{remote}");
+    assert!(remote.contains("  - blob.nrrd (ref: refs/heads/main)"), "{remote}");
+    assert!(
+        remote.contains(&format!("  - app.py (ref: refs/heads/main, token: '{MASKED}')")),
+        "{remote}"
+    );
+}
+
+#[test]
+fn a_tree_under_a_tag_and_a_blob_under_a_pr_ref_are_scanned() {
+    let s = Sandbox::new();
+    s.card(CARD);
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    bad_files(&s);
+    git(&s.work, &["add", "-A"]);
+    let tree = git(&s.work, &["write-tree"]);
+    let p = s.push(&[&format!("{tree}:refs/tags/smuggled")]);
+    assert!(!p.ok, "a tag to a tree carries its files: {}", p.remote);
+    assert!(
+        p.remote.contains("  - big.txt (ref: refs/tags/smuggled)"),
+        "{}",
+        p.remote
+    );
+    assert!(
+        p.remote.contains("  - blob.nrrd (ref: refs/tags/smuggled)"),
+        "{}",
+        p.remote
+    );
+    assert!(
+        p.remote
+            .contains(&format!("  - app.py (ref: refs/tags/smuggled, token: '{MASKED}')")),
+        "{}",
+        p.remote
+    );
+    assert!(s.server_ref("refs/tags/smuggled").is_none());
+    let blob = git(&s.work, &["rev-parse", &format!("{tree}:app.py")]);
+    let p = s.push(&[&format!("{blob}:refs/pr/1")]);
+    assert!(!p.ok, "a ref to a blob carries it: {}", p.remote);
+    assert!(p.remote.contains(MASKED), "{}", p.remote);
+}
+
+#[test]
+fn files_smuggled_in_before_are_scanned_when_a_commit_uses_them() {
+    let s = Sandbox::new();
+    s.card(CARD);
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    bad_files(&s);
+    git(&s.work, &["add", "-A"]);
+    let tree = git(&s.work, &["write-tree"]);
+    // The objects reach the server unscanned: before hubgate was installed, say.
+    let hook = s.server.join("hooks/pre-receive");
+    let saved = std::fs::read(&hook).expect("hook");
+    std::fs::remove_file(&hook).expect("rm hook");
+    assert!(s.push(&[&format!("{tree}:refs/tags/smuggled")]).ok);
+    git(&s.server, &["tag", "-d", "smuggled"]);
+    std::fs::write(&hook, saved).expect("hook");
+    crate::util::make_executable(&hook);
+    // Now a commit on main whose tree is exactly the smuggled one: nothing new in the quarantine
+    // but the commit.
+    s.commit("use the files");
+    assert_eq!(git(&s.work, &["rev-parse", "HEAD^{tree}"]), tree);
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    names_all_three(&p.remote);
+}
+
+#[test]
+fn objects_present_through_alternates_are_scanned() {
+    // A fork shares the object pool of the repository it came from (as forges do).
+    let s = Sandbox::named("acme", "fork");
+    let pool = s.root.join("pool.git");
+    git(
+        &s.root,
+        &["init", "-q", "--bare", "-b", "main", pool.to_str().expect("utf8")],
+    );
+    std::fs::write(
+        s.server.join("objects/info/alternates"),
+        format!("{}\n", pool.join("objects").display()),
+    )
+    .expect("alternates");
+    s.card(CARD);
+    bad_files(&s);
+    s.commit("bad files");
+    git(
+        &s.work,
+        &["push", "-q", pool.to_str().expect("utf8"), "HEAD:refs/heads/main"],
+    );
+    // The pool's objects are the fork's: git sends nothing, the quarantine holds no object.
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    names_all_three(&p.remote);
+}
+
+#[test]
+fn only_real_lfs_pointers_escape_the_size_and_binary_checks() {
+    let s = Sandbox::new();
+    s.card(CARD);
+    let oid = "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393";
+    s.write("weights.bin", format!("{LFS_HEAD}oid sha256:{oid}\nsize 5000000000\n"));
+    s.commit("a real pointer");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let mut fake = LFS_HEAD.as_bytes().to_vec();
+    fake.extend(binary(1_500_000));
+    s.write("fake.bin", &fake);
+    let mut big = LFS_HEAD.as_bytes().to_vec();
+    big.extend(big_text(11 * 1024 * 1024));
+    s.write("fake-big.txt", &big);
+    s.write(
+        "fake-token.txt",
+        format!("{LFS_HEAD}oid sha256:{oid}\nsize 1\nnote {TOKEN}\n"),
+    );
+    s.commit("things that start like pointers");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(p.remote.contains("  - fake.bin (ref: refs/heads/main)"), "{}", p.remote);
+    assert!(
+        p.remote.contains("  - fake-big.txt (ref: refs/heads/main)"),
+        "{}",
+        p.remote
+    );
+    assert!(
+        p.remote.contains("  - fake-token.txt (ref: refs/heads/main, token:"),
+        "{}",
+        p.remote
+    );
+    assert!(!p.remote.contains("weights.bin"), "{}", p.remote);
+}
+
+/// A tree with two `README.md` entries: the first a clean card, the second one a policy refuses.
+fn duplicate_readme_commit(s: &Sandbox) -> String {
+    let good = git(&s.work, &["rev-parse", "HEAD:README.md"]);
+    let bad_card = "---\nlicense: mit\ntags: [not-for-all-audiences]\n---\n";
+    let path = s.root.join("bad-card.md");
+    std::fs::write(&path, bad_card).expect("write");
+    let bad = git(&s.work, &["hash-object", "-w", path.to_str().expect("utf8")]);
+    let mut raw = Vec::new();
+    for id in [&good, &bad] {
+        raw.extend_from_slice(b"100644 README.md\0");
+        raw.extend((0..20).map(|i| u8::from_str_radix(&id[2 * i..2 * i + 2], 16).expect("hex")));
+    }
+    let tree_file = s.root.join("tree.raw");
+    std::fs::write(&tree_file, raw).expect("write");
+    let tree = git(
+        &s.work,
+        &[
+            "hash-object",
+            "-t",
+            "tree",
+            "--literally",
+            "-w",
+            tree_file.to_str().expect("utf8"),
+        ],
+    );
+    let parent = git(&s.work, &["rev-parse", "HEAD"]);
+    git(&s.work, &["commit-tree", &tree, "-p", &parent, "-m", "two cards"])
+}
+
+#[test]
+fn a_tree_with_two_readme_entries_is_refused_by_the_gate() {
+    let s = Sandbox::new();
+    s.policy(
+        "p.toml",
+        "[[policy]]\nname = \"org\"\nrepos = [\"acme/*\"]\n[policy.gating]\nwhen-tags = [\"not-for-all-audiences\"]\n",
+    );
+    s.card(CARD);
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let commit = duplicate_readme_commit(&s);
+    let p = s.push(&[&format!("{commit}:refs/heads/main")]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(
+        p.remote.contains("error[tree-malformed]: the root tree (")
+            && p.remote.contains("is malformed: the name \"README.md\" appears twice"),
+        "{}",
+        p.remote
+    );
+    // The same attack under a tag is refused too.
+    let p = s.push(&[&format!("{commit}:refs/tags/v1")]);
+    assert!(!p.ok && p.remote.contains("tree-malformed"), "{}", p.remote);
+}
+
+#[test]
+fn a_dot_git_folder_is_refused_by_the_gate() {
+    let s = Sandbox::new();
+    s.card(CARD);
+    let blob = git(&s.work, &["rev-parse", "HEAD:README.md"]);
+    let inner = git_input(&s.work, &["mktree"], &format!("100644 blob {blob}\tconfig\n"));
+    let readme = git(&s.work, &["rev-parse", "HEAD:README.md"]);
+    let root = git_input(
+        &s.work,
+        &["mktree"],
+        &format!("040000 tree {inner}\t.GIT\n100644 blob {readme}\tREADME.md\n"),
+    );
+    let commit = git(&s.work, &["commit-tree", &root, "-m", "dot git"]);
+    let p = s.push(&[&format!("{commit}:refs/heads/main")]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(
+        p.remote.contains("the entry \".GIT\" is a `.git` folder"),
+        "{}",
+        p.remote
+    );
+}
+
+fn git_input(dir: &Path, args: &[&str], stdin: &str) -> String {
+    use std::io::Write;
+    let mut child = git_cmd(dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("stdin");
+    let o = child.wait_with_output().expect("git");
+    assert!(o.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+#[test]
+fn each_scanner_policy_keeps_its_own_level_and_threshold() {
+    let s = Sandbox::new();
+    s.policy(
+        "a.toml",
+        "[[policy]]\nname = \"warn-big\"\nrepos = [\"acme/*\"]\n[policy.large-files]\nlevel = \"warn\"\nmax-size = \"1MiB\"\n",
+    );
+    s.policy(
+        "b.toml",
+        "[[policy]]\nname = \"deny-big\"\nrepos = [\"acme/*\"]\n[policy.large-files]\nlevel = \"deny\"\nmax-size = \"10MiB\"\n",
+    );
+    s.card(CARD);
+    s.write("medium.txt", big_text(2 * 1024 * 1024));
+    s.commit("2 MiB");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok, "2 MiB is only over the warn policy's limit: {}", p.remote);
+    assert!(
+        p.remote
+            .contains("Your push was accepted, but it contains files larger than 1 MiB.")
+            && p.remote.contains("hubgate: policy \"warn-big\" (rule: large-files)")
+            && !p.remote.contains("deny-big"),
+        "{}",
+        p.remote
+    );
+    s.write("large.txt", big_text(12 * 1024 * 1024));
+    s.commit("12 MiB");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(
+        p.remote
+            .contains("Your push was rejected because it contains files larger than 10 MiB.")
+            && p.remote.contains("  - large.txt (ref: refs/heads/main)")
+            && p.remote.contains("hubgate: policy \"deny-big\" (rule: large-files)"),
+        "{}",
+        p.remote
+    );
+}
+
+fn push_with(s: &Sandbox, who: &str, options: &[&str]) -> (bool, String) {
+    let mut c = git_cmd(&s.work);
+    c.env("HUBGATE_PUSHER", who).arg("push");
+    for o in options {
+        c.arg("-o").arg(o);
+    }
+    let o = c.args(["origin", "HEAD:refs/heads/main"]).output().expect("push");
+    (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+#[test]
+fn an_override_needs_every_policy_that_raised_the_finding() {
+    let s = Sandbox::new();
+    git(&s.server, &["config", "receive.advertisePushOptions", "true"]);
+    // Both policies name alice, both refuse the Hub's findings; only the second lets them be
+    // overridden. The file order puts the strict one first.
+    s.policy(
+        "a.toml",
+        "[[policy]]\nname = \"strict\"\nrepos = [\"acme/*\"]\noverride = [\"alice\"]\n",
+    );
+    s.policy(
+        "b.toml",
+        "[[policy]]\nname = \"lenient\"\nrepos = [\"acme/*\"]\noverride = [\"alice\"]\n[policy.hub]\noverridable = true\n",
+    );
+    s.card("---\nlicense: not-a-licence\n---\n");
+    let (ok, err) = push_with(&s, "alice", &["hubgate.override=trust me"]);
+    assert!(!ok, "policy \"strict\" does not let its Hub rule be overridden: {err}");
+    assert!(err.contains("\"license\" must be one of"), "{err}");
+    // The same two tables for large files.
+    s.policy(
+        "a.toml",
+        "[[policy]]\nname = \"strict\"\nrepos = [\"acme/*\"]\noverride = [\"alice\"]\n",
+    );
+    s.policy(
+        "b.toml",
+        "[[policy]]\nname = \"lenient\"\nrepos = [\"acme/*\"]\noverride = [\"alice\"]\n[policy.large-files]\noverridable = true\n",
+    );
+    s.card(CARD);
+    s.write("large.txt", big_text(11 * 1024 * 1024));
+    s.commit("large");
+    let (ok, err) = push_with(&s, "alice", &["hubgate.override=trust me"]);
+    assert!(!ok, "{err}");
+    assert!(err.contains("large.txt"), "{err}");
+}
+
+#[test]
+fn an_empty_or_blank_override_reason_is_refused() {
+    let s = Sandbox::new();
+    git(&s.server, &["config", "receive.advertisePushOptions", "true"]);
+    s.policy(
+        "p.toml",
+        "[[policy]]\nname = \"org\"\nrepos = [\"acme/*\"]\noverride = [\"alice\"]\n[policy.license]\nallow = [\"apache-2.0\"]\noverridable = true\n",
+    );
+    s.card(CARD);
+    for option in ["hubgate.override=", "hubgate.override=   "] {
+        let (ok, err) = push_with(&s, "alice", &[option]);
+        assert!(!ok, "{option:?}: {err}");
+        assert!(
+            err.contains("error[override-reason-empty]: alice asked for an override without a reason"),
+            "{err}"
+        );
+    }
+    let (ok, err) = push_with(&s, "alice", &["hubgate.override=licence reviewed"]);
+    assert!(ok, "{err}");
+}
+
+#[test]
+fn tokens_are_found_in_binary_large_linked_and_message_text() {
+    let s = Sandbox::new();
+    s.policy(
+        "p.toml",
+        "[[policy]]\nname = \"org\"\nrepos = [\"acme/*\"]\n[policy.large-files]\nlevel = \"warn\"\n[policy.binary-files]\nlevel = \"off\"\n",
+    );
+    s.card(CARD);
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    // A pickled `training_args.bin` carries `hub_token`.
+    let mut pickle = b"\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00\x8c\x09hub_token\x94\x8c\x25".to_vec();
+    pickle.extend_from_slice(TOKEN.as_bytes());
+    pickle.extend(binary(2_000_000));
+    s.write("training_args.bin", &pickle);
+    s.commit("pickle");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(
+        !p.ok && p.remote.contains("  - training_args.bin (ref: refs/heads/main, token:"),
+        "{}",
+        p.remote
+    );
+    git(&s.work, &["reset", "-q", "--hard", "HEAD~1"]);
+    // A large file at `warn` is still searched, to its end.
+    let mut large = big_text(11 * 1024 * 1024);
+    large.extend_from_slice(format!("\nkey={TOKEN}\n").as_bytes());
+    s.write("dump.txt", &large);
+    s.commit("large");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(
+        !p.ok && p.remote.contains("  - dump.txt (ref: refs/heads/main, token:"),
+        "{}",
+        p.remote
+    );
+    git(&s.work, &["reset", "-q", "--hard", "HEAD~1"]);
+    // A symbolic link's target.
+    std::os::unix::fs::symlink(format!("/secrets/{TOKEN}"), s.work.join("link")).expect("symlink");
+    s.commit("link");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(
+        !p.ok && p.remote.contains("  - link (ref: refs/heads/main, token:"),
+        "{}",
+        p.remote
+    );
+    git(&s.work, &["reset", "-q", "--hard", "HEAD~1"]);
+    // A commit message, and an organisation token.
+    let org = "api_org_Zz1Yy2Xx3Ww4Vv5Uu6Tt7Ss8Rr9Qq0PpOo";
+    git(
+        &s.work,
+        &["commit", "-q", "--allow-empty", "-m", &format!("deploy with {org}")],
+    );
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(
+        !p.ok
+            && p.remote
+                .contains("(message) (ref: refs/heads/main, token: 'api_org_Zz1"),
+        "{}",
+        p.remote
+    );
+    assert!(!p.remote.contains(org), "masked: {}", p.remote);
+}
