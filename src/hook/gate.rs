@@ -77,6 +77,9 @@ fn without_quarantine(repo: &Repo, updates: &[Update], scan: Scan) -> Result<cra
     let mut w = crate::scan::walk::Walker::new(repo);
     for u in updates.iter().filter(|u| !u.refname.starts_with(RESERVED_NAMESPACE)) {
         let Some(new) = u.new else { continue };
+        if u.old != Some(new) {
+            w.tags(new, &u.refname)?;
+        }
         let new = match repo.target(new)? {
             Target::Commit(c) => c,
             other => {

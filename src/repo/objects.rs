@@ -9,6 +9,10 @@ use gix::ObjectId;
 use super::Repo;
 use super::tree::{self, RawEntry};
 
+/// The largest tree hubgate reads: 64 MiB is over a million entries, far above any real folder
+/// (git's own source tree is 30 kB); a larger one is refused, not skipped.
+pub const MAX_TREE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// What a ref's new value is, once annotated tags are peeled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -54,6 +58,31 @@ impl Repo {
         })
     }
 
+    /// The annotated tag objects from `id` down to what they point at (empty when `id` is not a
+    /// tag): their messages are text the push brings.
+    pub fn tag_chain(&self, id: ObjectId) -> Result<Vec<ObjectId>> {
+        let mut out = Vec::new();
+        let mut at = id;
+        // Tag chains are short; a bound keeps a cycle of hostile ids from spinning.
+        for _ in 0..64 {
+            let object = self
+                .repo
+                .find_object(at)
+                .with_context(|| format!("object {at} is missing from the repository"))?;
+            if !object.kind.is_tag() {
+                break;
+            }
+            out.push(at);
+            at = object
+                .try_into_tag()
+                .with_context(|| format!("cannot read tag {at}"))?
+                .target_id()
+                .with_context(|| format!("cannot read the target of tag {at}"))?
+                .detach();
+        }
+        Ok(out)
+    }
+
     /// A commit's tree, parents and committer time (seconds).
     pub fn commit_info(&self, id: ObjectId) -> Result<(ObjectId, Vec<ObjectId>, i64)> {
         let c = self
@@ -68,7 +97,7 @@ impl Repo {
         Ok((tree, c.parent_ids().map(|p| p.detach()).collect(), time))
     }
 
-    /// A commit's raw bytes (headers and message): searched for tokens like any file.
+    /// A commit's or tag's raw bytes (headers and message): searched for tokens like any file.
     pub fn raw_commit(&self, id: ObjectId) -> Result<Vec<u8>> {
         let object = self
             .repo
@@ -77,14 +106,24 @@ impl Repo {
         Ok(object.detach().data)
     }
 
-    /// A tree's entries as written; `None` when its bytes are not a tree.
+    /// A tree's entries as written; `None` when its bytes are not a tree. Trees larger than
+    /// [`MAX_TREE_BYTES`] are not loaded: [`Repo::tree_too_large`] says so first.
     pub fn raw_tree(&self, id: ObjectId) -> Result<Option<Vec<RawEntry>>> {
+        if self.tree_too_large(id)?.is_some() {
+            return Ok(None);
+        }
         let object = self
             .repo
             .find_object(id)
             .with_context(|| format!("cannot read tree {id}"))?;
         anyhow::ensure!(object.kind.is_tree(), "object {id} is not a tree");
         Ok(tree::parse(&object.data, self.repo.object_hash().len_in_bytes()))
+    }
+
+    /// The size of a tree over [`MAX_TREE_BYTES`], read from its header.
+    pub fn tree_too_large(&self, id: ObjectId) -> Result<Option<u64>> {
+        let size = self.object_size(id)?;
+        Ok((size > MAX_TREE_BYTES).then_some(size))
     }
 
     /// Every commit some ref points at (tags peeled), before the push: where the history the

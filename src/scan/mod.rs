@@ -234,13 +234,13 @@ pub fn check(repo: &Repo, applied: &Applied, walked: &Walked) -> Result<Vec<Find
         out.extend(judge(policies, blob, &facts));
     }
     if secrets {
-        for (commit, refname) in &walked.commits {
+        for (commit, refname, kind) in &walked.commits {
             let found = tokens::find(&repo.raw_commit(*commit)?);
             if found.is_empty() {
                 continue;
             }
             let blob = NewBlob {
-                path: format!("commit {} (message)", &commit.to_string()[..12]),
+                path: format!("{kind} {} (message)", &commit.to_string()[..12]),
                 id: *commit,
                 refname: refname.clone(),
             };

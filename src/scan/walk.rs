@@ -54,8 +54,8 @@ pub struct Walked {
     pub blobs: Vec<NewBlob>,
     /// New trees that break git's rules.
     pub bad_trees: Vec<BadTree>,
-    /// New commits (their messages are searched for tokens too).
-    pub commits: Vec<(ObjectId, String)>,
+    /// New commits and annotated tags (their messages are searched for tokens too).
+    pub commits: Vec<(ObjectId, String, &'static str)>,
 }
 
 /// The walk's state over one push.
@@ -84,6 +84,17 @@ impl<'r> Walker<'r> {
         self.out
     }
 
+    /// The annotated tags a ref's new value goes through, for the token search of their
+    /// messages.
+    pub fn tags(&mut self, id: ObjectId, refname: &str) -> Result<()> {
+        for tag in self.repo.tag_chain(id)? {
+            if self.seen_commits.insert(tag) {
+                self.out.commits.push((tag, refname.to_owned(), "tag"));
+            }
+        }
+        Ok(())
+    }
+
     /// A ref's new value that is not a commit: a tree or a blob, scanned whole.
     pub fn target(&mut self, target: Target, refname: &str) -> Result<()> {
         match target {
@@ -110,7 +121,7 @@ impl<'r> Walker<'r> {
                 bases.push(t);
             }
         }
-        self.out.commits.push((commit, refname.to_owned()));
+        self.out.commits.push((commit, refname.to_owned(), "commit"));
         self.diff(tree, &bases, "", refname)?;
         Ok(parents)
     }
@@ -129,9 +140,13 @@ impl<'r> Walker<'r> {
     fn read_new(&mut self, id: ObjectId, path: &str, refname: &str) -> Result<Vec<RawEntry>> {
         let entries = self.repo.raw_tree(id)?;
         if self.checked_trees.insert(id) {
-            let problems = match &entries {
-                Some(e) => crate::repo::tree::problems(e),
-                None => vec!["its bytes are not a tree".to_owned()],
+            let problems = match (&entries, self.repo.tree_too_large(id)?) {
+                (_, Some(size)) => vec![format!(
+                    "it is {size} bytes, over the {} MiB hubgate reads",
+                    crate::repo::objects::MAX_TREE_BYTES >> 20
+                )],
+                (Some(e), None) => crate::repo::tree::problems(e),
+                (None, None) => vec!["its bytes are not a tree".to_owned()],
             };
             if !problems.is_empty() {
                 self.out.bad_trees.push(BadTree {
@@ -191,6 +206,9 @@ pub fn pushed(repo: &Repo, updates: &[Update]) -> Result<Walked> {
     let mut w = Walker::new(repo);
     for u in updates {
         let Some(new) = u.new else { continue };
+        if !known.contains(&new) {
+            w.tags(new, &u.refname)?;
+        }
         let start = match repo.target(new)? {
             Target::Commit(c) => c,
             other => {

@@ -413,4 +413,52 @@ fn tokens_are_found_in_binary_large_linked_and_message_text() {
         p.remote
     );
     assert!(!p.remote.contains(org), "masked: {}", p.remote);
+    git(&s.work, &["reset", "-q", "--hard", "HEAD~1"]);
+    // An annotated tag's message.
+    git(&s.work, &["tag", "-a", "v1", "-m", &format!("release, token {TOKEN}")]);
+    let p = s.push(&["refs/tags/v1"]);
+    assert!(
+        !p.ok && p.remote.contains("(message) (ref: refs/tags/v1, token: 'hf_Ab3d"),
+        "{}",
+        p.remote
+    );
+    assert!(p.remote.contains("  - tag "), "{}", p.remote);
+}
+
+#[test]
+fn a_tree_over_the_bound_is_refused_not_skipped() {
+    let s = Sandbox::new();
+    s.card(CARD);
+    let blob = git(&s.work, &["rev-parse", "HEAD:README.md"]);
+    let id: Vec<u8> = (0..20)
+        .map(|i| u8::from_str_radix(&blob[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect();
+    // 17,000 entries with 4,000-byte names: just over 64 MiB, sorted, otherwise well formed.
+    let mut raw = Vec::with_capacity(70 << 20);
+    for i in 0..17_000 {
+        raw.extend_from_slice(format!("100644 {i:08}{}\0", "x".repeat(3992)).as_bytes());
+        raw.extend_from_slice(&id);
+    }
+    assert!(raw.len() as u64 > 64 << 20);
+    let file = s.root.join("tree.raw");
+    std::fs::write(&file, raw).expect("write");
+    let tree = git(
+        &s.work,
+        &[
+            "hash-object",
+            "-t",
+            "tree",
+            "--literally",
+            "-w",
+            file.to_str().expect("utf8"),
+        ],
+    );
+    let commit = git(&s.work, &["commit-tree", &tree, "-m", "huge folder"]);
+    let p = s.push(&[&format!("{commit}:refs/heads/main")]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(
+        p.remote.contains("error[tree-malformed]") && p.remote.contains("over the 64 MiB hubgate reads"),
+        "{}",
+        p.remote
+    );
 }
