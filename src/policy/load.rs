@@ -220,25 +220,12 @@ fn warn() -> Level {
     Level::Warn
 }
 
-/// The `*.toml` files of a directory in name order, or the one file given.
-pub fn files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
-    if path.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
-            .collect();
-        files.sort();
-        Ok(files)
-    } else {
-        // A missing single file is an error the caller reports (a typo must not disable policy).
-        std::fs::metadata(path)?;
-        Ok(vec![path.to_owned()])
-    }
-}
-
 /// Loads and validates every policy under `path` (a directory or one file).
+///
+/// Every `*.toml` entry of a directory counts ([`super::files::list`]); one that cannot be read
+/// is a problem like a syntax error, never skipped.
 pub fn load(path: &Path) -> Result<Vec<Policy>, Error> {
-    let files = files(path).map_err(|e| Error {
+    let files = super::files::list(path).map_err(|e| Error {
         problems: vec![Problem {
             file: path.to_owned(),
             line: None,
@@ -249,13 +236,13 @@ pub fn load(path: &Path) -> Result<Vec<Policy>, Error> {
     let mut policies = Vec::new();
     let mut problems = Vec::new();
     for file in files {
-        match std::fs::read_to_string(&file) {
+        match super::files::read(&file) {
             Ok(text) => parse(&file, &text, &mut policies, &mut problems),
-            Err(e) => problems.push(Problem {
+            Err(message) => problems.push(Problem {
                 file: file.clone(),
                 line: None,
                 column: None,
-                message: format!("cannot read: {e}"),
+                message,
             }),
         }
     }

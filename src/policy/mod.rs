@@ -5,6 +5,7 @@
 //! no policy can loosen another. A repository that no policy matches gets the embedded default,
 //! [`Policy::hub_baseline`]: the Hub's own verification and nothing stricter.
 
+pub mod files;
 pub mod load;
 pub mod overrides;
 mod rules;

@@ -64,3 +64,77 @@ fn the_example_configuration_loads() {
     assert_eq!(config.discussions.watch_refs, ["HEAD", "refs/pr/*"]);
     assert_eq!(config.gitea.expect("gitea table").label, "risk-metadata");
 }
+
+/// Issue 9, "no policy file is silently skipped": a sandbox whose hooks `hubgate install` wrote
+/// (so that `doctor` reads the policy directory), with one good policy, and a first push and a
+/// `doctor` run that pass.
+fn installed_with_a_good_policy() -> Sandbox {
+    let s = Sandbox::new();
+    s.policy(
+        "good.toml",
+        "[[policy]]\nname = \"good\"\nrepos = [\"*\"]\n\n[policy.license]\nallow = [\"mit\"]\n",
+    );
+    std::fs::remove_file(s.server.join("hooks/pre-receive")).expect("rm");
+    let policies = s.policies.to_str().expect("utf8");
+    let server = s.server.to_str().expect("utf8");
+    let o = hubgate(&s.root, &["--policies", policies, "install", server]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    s.card("---\nlicense: mit\n---\n# Model\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok, "{}", p.remote);
+    let o = hubgate(&s.root, &["doctor", server]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    s
+}
+
+/// With `entry` now in the policy directory, a push of an otherwise good card is refused (exit
+/// 2, fail closed) naming the entry and `why`, and `doctor` fails naming it.
+fn assert_refused_and_doctor_fails(s: &Sandbox, entry: &str, why: &str) {
+    s.card("---\nlicense: mit\n---\n# Model\n\nNow with text.\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    let shown = format!("{}: unreadable policy file: {why}", s.policies.join(entry).display());
+    assert!(p.remote.contains("invalid policy configuration"), "{}", p.remote);
+    assert!(p.remote.contains(&shown), "{}", p.remote);
+    assert!(p.remote.contains("fail closed"), "{}", p.remote);
+    let o = hubgate(&s.root, &["doctor", s.server.to_str().expect("utf8")]);
+    let report = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{report}");
+    assert!(report.contains(&format!("FAIL  policy: {shown}")), "{report}");
+}
+
+#[test]
+fn issue_9_a_dangling_policy_link_refuses_the_push_and_fails_doctor() {
+    let s = installed_with_a_good_policy();
+    std::os::unix::fs::symlink("missing.toml", s.policies.join("broken.toml")).expect("symlink");
+    assert_refused_and_doctor_fails(
+        &s,
+        "broken.toml",
+        "a dangling symbolic link (its target missing.toml does not exist)",
+    );
+}
+
+#[test]
+fn issue_9_a_directory_named_like_a_policy_refuses_the_push_and_fails_doctor() {
+    let s = installed_with_a_good_policy();
+    std::fs::create_dir(s.policies.join("dir.toml")).expect("mkdir");
+    assert_refused_and_doctor_fails(&s, "dir.toml", "a directory, not a file");
+}
+
+#[test]
+fn issue_9_a_policy_without_read_permission_refuses_the_push_and_fails_doctor() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = installed_with_a_good_policy();
+    let secret = s.policies.join("secret.toml");
+    std::fs::write(&secret, "[[policy]]\nname = \"secret\"\nrepos = [\"*\"]\n").expect("write");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    if std::fs::read(&secret).is_ok() {
+        // Root reads a mode-000 file, and so would the hook (CI runs as root): nothing to test.
+        #[expect(clippy::print_stderr, reason = "a skipped case must say so")]
+        {
+            eprintln!("skipped: secret.toml is still readable at mode 000 (the test runs as root)");
+        }
+        return;
+    }
+    assert_refused_and_doctor_fails(&s, "secret.toml", "Permission denied (os error 13)");
+}
