@@ -5,9 +5,11 @@
 //! does (invalid bytes become U+FFFD, a BOM is kept and counts as whitespace before the opener).
 
 pub mod front_matter;
+pub mod headings;
 pub mod yaml;
 
 pub use front_matter::FrontMatter;
+pub use headings::Headings;
 pub use yaml::{Node, Pos, Value};
 
 /// The tag that marks content not suitable for all audiences (HUB-SPEC 5).
@@ -35,6 +37,9 @@ pub struct Card {
     pub front_matter: Option<FrontMatter>,
     /// What the front matter held.
     pub metadata: Metadata,
+    /// The body's headings, parsed on first use: only a `sections` rule or the discussion
+    /// record needs them, and most pushes meet neither.
+    headings: std::sync::OnceLock<Headings>,
 }
 
 impl Card {
@@ -66,6 +71,7 @@ impl Card {
             utf8,
             front_matter,
             metadata,
+            headings: std::sync::OnceLock::new(),
         }
     }
 
@@ -153,38 +159,11 @@ impl Card {
             .any(|k| self.get(k).is_some_and(|n| n.value != Value::Null))
     }
 
-    /// The headings of the body (ATX `#` headings and setext underlined ones), trimmed.
-    pub fn headings(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut previous: Option<&str> = None;
-        let mut in_fence = false;
-        for raw in self.body().lines() {
-            let line = raw.trim_end_matches('\r');
-            let trimmed = line.trim_start();
-            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-                in_fence = !in_fence;
-                previous = None;
-                continue;
-            }
-            if in_fence {
-                continue;
-            }
-            let hashes = trimmed.bytes().take_while(|b| *b == b'#').count();
-            if (1..=6).contains(&hashes)
-                && line.len() - trimmed.len() < 4
-                && trimmed[hashes..].chars().next().is_none_or(char::is_whitespace)
-            {
-                let text = trimmed[hashes..].trim().trim_end_matches('#').trim();
-                out.push(text.to_owned());
-            } else if let Some(prev) = previous {
-                let t = trimmed.trim_end();
-                if !t.is_empty() && (t.bytes().all(|b| b == b'=') || t.bytes().all(|b| b == b'-')) {
-                    out.push(prev.trim().to_owned());
-                }
-            }
-            previous = (!trimmed.is_empty()).then_some(line);
-        }
-        out
+    /// The headings of the body a reader sees (ATX `#` headings and setext underlined ones, not
+    /// look-alikes in comments, HTML or code), parsed once, on first use ([`headings::read`]).
+    pub fn headings(&self) -> &Headings {
+        let start = self.front_matter.as_ref().map_or(0, |fm| fm.body_start);
+        self.headings.get_or_init(|| headings::read(&self.text, start))
     }
 }
 
@@ -215,10 +194,8 @@ mod tests {
         let card = Card::read(
             b"---\na: 1\n---\n# Title\n## Bias, Risks, and Limitations ##\nOut-of-Scope Use\n---\n```\n# not\n```\n",
         );
-        assert_eq!(
-            card.headings(),
-            ["Title", "Bias, Risks, and Limitations", "Out-of-Scope Use"]
-        );
+        let texts: Vec<&str> = card.headings().visible.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(texts, ["Title", "Bias, Risks, and Limitations", "Out-of-Scope Use"]);
     }
 
     #[test]

@@ -95,8 +95,8 @@ pub fn compare(old: Option<&Card>, new: Option<&Card>, watch: &Watch) -> Vec<Cha
         push(key, value(old, key), value(new, key));
     }
     for section in &watch.sections {
-        let has =
-            |c: Option<&Card>| c.is_some_and(|c| c.headings().iter().any(|h| h.eq_ignore_ascii_case(section.trim())));
+        // The same reading as the `sections` rule: a heading a reader sees (crate::card::headings).
+        let has = |c: Option<&Card>| c.is_some_and(|c| c.headings().find(section).is_some());
         if has(old) && !has(new) {
             push(&format!("section:{section}"), J::String("present".into()), J::Null);
         }
@@ -167,5 +167,21 @@ mod tests {
         assert_eq!(keys(&created), ["README.md", "license"]);
         let deleted = compare(Some(&card("# x\n")), None, &Watch::default());
         assert_eq!(keys(&deleted), ["README.md"]);
+    }
+
+    #[test]
+    fn a_section_hidden_in_a_comment_counts_as_removed() {
+        let watch = Watch {
+            sections: vec!["Limitations".into()],
+            ..Watch::default()
+        };
+        let old = card("---\nlicense: mit\n---\n## Limitations\nSome.\n");
+        let hidden = card("---\nlicense: mit\n---\n<!--\n## Limitations\nSome.\n-->\n");
+        assert_eq!(
+            keys(&compare(Some(&old), Some(&hidden), &watch)),
+            ["section:Limitations"]
+        );
+        let renamed = card("---\nlicense: mit\n---\n## **limitations**\nSome.\n");
+        assert!(compare(Some(&old), Some(&renamed), &watch).is_empty());
     }
 }

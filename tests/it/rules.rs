@@ -188,6 +188,41 @@ fn card_required_and_sections() {
     assert!(ok, "{remote}");
 }
 
+/// Issue 9, "required sections are sections a reader sees": a heading in an HTML comment or a
+/// code fence does not count, and the finding points at the line the pusher took for it.
+#[test]
+fn issue_9_required_sections_are_headings_a_reader_sees() {
+    let s = Sandbox::new();
+    s.policy("p.toml", &policy("card", "deny", "sections = [\"Limitations\"]"));
+    s.card("---\nlicense: mit\n---\n# Model\n\n<!-- ## Limitations -->\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(
+        p.remote
+            .contains("error[card-section-missing]: README.md has no section \"Limitations\""),
+        "{}",
+        p.remote
+    );
+    assert!(
+        p.remote.contains("README.md:6") && p.remote.contains("6 | <!-- ## Limitations -->"),
+        "{}",
+        p.remote
+    );
+    assert!(p.remote.contains("inside an HTML comment"), "{}", p.remote);
+    s.card("---\nlicense: mit\n---\n# Model\n\n```markdown\n## Limitations\n```\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(
+        p.remote.contains("error[card-section-missing]") && p.remote.contains("inside a code block"),
+        "{}",
+        p.remote
+    );
+    assert!(p.remote.contains("README.md:7"), "{}", p.remote);
+    s.card("---\nlicense: mit\n---\n# Model\n\n## **Limitations**\n\nNot for medical use.\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok, "{}", p.remote);
+}
+
 #[test]
 fn hub_rule_levels_and_repo_type() {
     let (ok, remote) = push_with(&policy("hub", "warn", ""), "---\nlicense: MIT\n---\n");

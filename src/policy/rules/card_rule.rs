@@ -29,15 +29,33 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>) {
             "start README.md with `---`, the metadata, and a closing `---`".into(),
         );
     }
-    let headings: Vec<String> = card.headings().iter().map(|h| h.to_lowercase()).collect();
+    if rule.sections.is_empty() {
+        return;
+    }
+    // Parsed here, not before: only a `sections` rule reads the body.
+    let headings = card.headings();
     for section in &rule.sections {
-        if !headings.contains(&section.trim().to_lowercase()) {
-            ctx.report(
+        if headings.find(section).is_some() {
+            continue;
+        }
+        let message = format!("README.md has no section \"{section}\"");
+        match headings.find_hidden(section) {
+            // What the pusher took for the section: point at it and say why it does not count.
+            Some(hidden) => ctx.report_line(
+                Code::CardSectionMissing,
+                hidden.line,
+                message,
+                format!(
+                    "this `{section}` is {}, which readers do not see; make it a real heading",
+                    hidden.within.describe()
+                ),
+            ),
+            None => ctx.report(
                 Code::CardSectionMissing,
                 None,
-                format!("README.md has no section \"{section}\""),
+                message,
                 format!("add a heading `## {section}` with its text to README.md"),
-            );
+            ),
         }
     }
 }

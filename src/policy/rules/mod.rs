@@ -95,20 +95,40 @@ impl<'a> Ctx<'a, '_> {
 
     /// Reports a finding at `node` (or the top of the card).
     pub fn report(&mut self, code: Code, node: Option<&Node>, message: String, help: String) {
-        let Some(severity) = self.level.apply(Severity::Error) else {
+        let Some(mut f) = self.finding(code, message, help) else {
             return;
         };
-        let mut f = Finding::new(code, severity, self.rule, message).with_help(help);
-        f.policy = Some(self.policy.name.clone());
-        f.raised_by = vec![self.policy.name.clone()];
-        f.overridable = self.overridable;
-        f.file = Some(self.subject.file.to_owned());
         if let (Some(card), Some(node)) = (self.subject.card, node) {
             f.line = card.line_of(node.pos);
             f.column = Some(node.pos.col);
             f.excerpt = f.line.and_then(|l| card.line_text(l)).map(str::to_owned);
         }
         self.out.push(f);
+    }
+
+    /// Reports a finding at a card line (1-based) outside the front matter, such as the body's.
+    pub fn report_line(&mut self, code: Code, line: usize, message: String, help: String) {
+        let Some(mut f) = self.finding(code, message, help) else {
+            return;
+        };
+        f.line = Some(line);
+        f.excerpt = self
+            .subject
+            .card
+            .and_then(|card| card.line_text(line))
+            .map(str::to_owned);
+        self.out.push(f);
+    }
+
+    /// A finding of the current rule, or `None` when its level drops it.
+    fn finding(&self, code: Code, message: String, help: String) -> Option<Finding> {
+        let severity = self.level.apply(Severity::Error)?;
+        let mut f = Finding::new(code, severity, self.rule, message).with_help(help);
+        f.policy = Some(self.policy.name.clone());
+        f.raised_by = vec![self.policy.name.clone()];
+        f.overridable = self.overridable;
+        f.file = Some(self.subject.file.to_owned());
+        Some(f)
     }
 }
 
