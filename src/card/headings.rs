@@ -251,6 +251,13 @@ mod tests {
     }
 
     #[test]
+    fn a_shorter_fence_inside_a_longer_one_does_not_close_it() {
+        let body = "````markdown\n```\n## Limitations\n````\n## After\n";
+        assert_eq!(texts(body), ["After"]);
+        assert_eq!(read(body, 0).find_hidden("limitations").map(|h| h.line), Some(3));
+    }
+
+    #[test]
     fn inline_markup_is_dropped_from_heading_text() {
         assert_eq!(
             texts("## **Limitations**\n## _Bias_, `Risks` &amp; [Uses](#u)\n## ![logo](l.png) Model ##\n"),

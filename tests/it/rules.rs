@@ -194,7 +194,8 @@ fn card_required_and_sections() {
 fn issue_9_required_sections_are_headings_a_reader_sees() {
     let s = Sandbox::new();
     s.policy("p.toml", &policy("card", "deny", "sections = [\"Limitations\"]"));
-    s.card("---\nlicense: mit\n---\n# Model\n\n<!-- ## Limitations -->\n");
+    // A section of the card template left commented out.
+    s.card("---\nlicense: mit\n---\n# Model\n\n<!--\n## Limitations\n\nTo do.\n-->\n");
     let p = s.push(&["HEAD:refs/heads/main"]);
     assert!(!p.ok, "{}", p.remote);
     assert!(
@@ -204,12 +205,13 @@ fn issue_9_required_sections_are_headings_a_reader_sees() {
         p.remote
     );
     assert!(
-        p.remote.contains("README.md:6") && p.remote.contains("6 | <!-- ## Limitations -->"),
+        p.remote.contains("README.md:7") && p.remote.contains("7 | ## Limitations"),
         "{}",
         p.remote
     );
     assert!(p.remote.contains("inside an HTML comment"), "{}", p.remote);
-    s.card("---\nlicense: mit\n---\n# Model\n\n```markdown\n## Limitations\n```\n");
+    // An example card in a four-backtick fence, holding a three-backtick one.
+    s.card("---\nlicense: mit\n---\n# Model\n\n````markdown\n```\n## Limitations\n````\n");
     let p = s.push(&["HEAD:refs/heads/main"]);
     assert!(!p.ok, "{}", p.remote);
     assert!(
@@ -217,7 +219,7 @@ fn issue_9_required_sections_are_headings_a_reader_sees() {
         "{}",
         p.remote
     );
-    assert!(p.remote.contains("README.md:7"), "{}", p.remote);
+    assert!(p.remote.contains("README.md:8"), "{}", p.remote);
     s.card("---\nlicense: mit\n---\n# Model\n\n## **Limitations**\n\nNot for medical use.\n");
     let p = s.push(&["HEAD:refs/heads/main"]);
     assert!(p.ok, "{}", p.remote);
