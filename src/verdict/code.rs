@@ -160,7 +160,7 @@ codes! {
         "Add a README.md that starts with a YAML front matter block.";
     /// Policy: a required section is missing.
     CardSectionMissing = "card-section-missing",
-        "The card's body lacks a heading that the policy requires.",
+        "The card's body lacks a heading that the policy requires. Only headings a reader sees count: one inside an HTML comment, an HTML block or a code block does not.",
         "Add the heading named in the message (any level, e.g. `## Out-of-Scope Use`) with its text.";
     /// A pushed file is larger than the limit.
     FileTooLarge = "file-too-large",
