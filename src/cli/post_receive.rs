@@ -5,8 +5,12 @@
 //! entries that could not be delivered stay in the outbox. It finishes within the configured time
 //! (default 5 s) whatever the forge does: requests share one deadline, and what is left over waits
 //! in the outbox for the next push or `hubgate outbox flush`.
+//!
+//! Its input is read whole up to the same bound as pre-receive's (`HUBGATE_MAX_INPUT`): past it
+//! nothing is recorded, and it says so loudly to the pusher and in the server's log (stderr),
+//! rather than record a part of the push as if it were all of it.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -23,11 +27,22 @@ use crate::repo::{Quarantine, Repo};
 
 pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> ExitCode {
     let mut out = std::io::stdout().lock();
-    let mut stdin = Vec::new();
-    if let Err(e) = std::io::stdin().take(64 * 1024 * 1024).read_to_end(&mut stdin) {
-        let _ = writeln!(out, "hubgate: post-receive: cannot read the push from git: {e}");
-        return ExitCode::from(2);
-    }
+    let read = match &env.max_input.0 {
+        Ok(bound) => input::read(std::io::stdin().lock(), *bound).map_err(|e| e.to_string()),
+        Err(e) => Err(e.clone()),
+    };
+    let stdin = match read {
+        Ok(stdin) => stdin,
+        Err(e) => {
+            let msg = format!(
+                "hubgate: WARNING: post-receive did not record this push's metadata changes: {e}.\n\
+                 hubgate: the push was accepted, but its discussion entries are missing; tell an administrator.\n"
+            );
+            let _ = out.write_all(super::for_forge(env, &msg).as_bytes());
+            let _ = std::io::stderr().lock().write_all(msg.as_bytes());
+            return ExitCode::from(2);
+        }
+    };
     let updates = match input::parse(&stdin) {
         Ok(u) => u,
         Err(e) => {

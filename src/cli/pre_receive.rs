@@ -4,8 +4,13 @@
 //! internal fault) it refuses the push and says so, because an administrator relies on nothing
 //! getting past a policy. `HUBGATE_ON_ERROR=accept` lets such pushes through with a warning,
 //! for administrators who prefer availability.
+//!
+//! The hook input is read whole, up to a bound (`HUBGATE_MAX_INPUT`, default 256 MiB): past it
+//! the push is refused whatever `HUBGATE_ON_ERROR` says, because its size is the pusher's choice
+//! (many refs, long names) and a gate that accepted or cut such input would let a push through
+//! unchecked.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -14,12 +19,19 @@ use anyhow::{Context, Result};
 use crate::hook::{env::Env, gate, input};
 use crate::repo::Repo;
 
-/// The most stdin hubgate reads: far above 100,000 ref lines.
-const MAX_INPUT: u64 = 64 * 1024 * 1024;
-
 pub(super) fn run(env: &Env, policies: Option<&Path>) -> ExitCode {
     let mut text = String::new();
-    let code = match evaluate(env, policies) {
+    let stdin = match read_input(env) {
+        Ok(stdin) => Ok(stdin),
+        Err(Unread::OverBound(refusal)) => {
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(super::for_forge(env, &refusal).as_bytes());
+            return ExitCode::from(2);
+        }
+        Err(Unread::Failed(e)) => Err(e),
+    };
+    let code = match stdin.and_then(|stdin| evaluate(env, policies, &stdin)) {
         Ok((findings, refs)) => {
             text.push_str(&crate::report::text(&findings, refs > 1));
             super::exit_for(&findings)
@@ -45,14 +57,32 @@ pub(super) fn run(env: &Env, policies: Option<&Path>) -> ExitCode {
     code
 }
 
+/// Why the hook input was not taken.
+enum Unread {
+    /// Over the bound, or the bound is unusable: the refusal to print (fail-open does not apply).
+    OverBound(String),
+    /// stdin failed: an ordinary internal error.
+    Failed(anyhow::Error),
+}
+
+/// The whole hook input, up to the bound in force.
+fn read_input(env: &Env) -> Result<Vec<u8>, Unread> {
+    let refused = |why: &str| {
+        Unread::OverBound(format!(
+            "hubgate: the push was refused unchecked: {why}.\n\
+             hubgate: push fewer refs at a time, or ask an administrator.\n"
+        ))
+    };
+    let bound = env.max_input.0.as_ref().map_err(|e| refused(e))?;
+    input::read(std::io::stdin().lock(), *bound).map_err(|e| match e {
+        input::ReadError::Io(e) => Unread::Failed(anyhow::Error::new(e).context("cannot read the push from git")),
+        e @ input::ReadError::TooLarge { .. } => refused(&e.to_string()),
+    })
+}
+
 /// The findings of the push and the number of refs it updates.
-fn evaluate(env: &Env, policies: Option<&Path>) -> Result<(Vec<crate::verdict::Finding>, usize)> {
-    let mut stdin = Vec::new();
-    std::io::stdin()
-        .take(MAX_INPUT)
-        .read_to_end(&mut stdin)
-        .context("cannot read the push from git")?;
-    let updates = input::parse(&stdin).context("cannot read the push from git")?;
+fn evaluate(env: &Env, policies: Option<&Path>, stdin: &[u8]) -> Result<(Vec<crate::verdict::Finding>, usize)> {
+    let updates = input::parse(stdin).context("cannot read the push from git")?;
     let all = super::load_policies(policies)?;
     let git_dir = env.git_dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let repo_name = env.repo_name(&git_dir);

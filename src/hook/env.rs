@@ -46,6 +46,38 @@ pub struct Env {
     pub internal_push: bool,
     /// The push options (`GIT_PUSH_OPTION_0`...), when the client sent any.
     pub push_options: Vec<String>,
+    /// `HUBGATE_MAX_INPUT`: the most hook input (stdin) hubgate accepts, in bytes.
+    pub max_input: MaxInput,
+}
+
+/// The default bound on the hook input: 256 MiB, about 2.5 million ref lines, far above any real
+/// push, yet small enough that reading it cannot exhaust a server's memory.
+pub const DEFAULT_MAX_INPUT: u64 = 256 * 1024 * 1024;
+
+/// The bound on the hook input (`HUBGATE_MAX_INPUT`, in bytes), or the unusable value an
+/// administrator set: the hooks then refuse to guess a bound and say so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaxInput(pub Result<u64, String>);
+
+impl Default for MaxInput {
+    fn default() -> Self {
+        MaxInput(Ok(DEFAULT_MAX_INPUT))
+    }
+}
+
+impl MaxInput {
+    /// Reads a `HUBGATE_MAX_INPUT` value: a positive whole number of bytes.
+    pub fn parse(value: Option<&str>) -> MaxInput {
+        MaxInput(match value.map(str::trim) {
+            None => Ok(DEFAULT_MAX_INPUT),
+            Some(v) => match v.parse::<u64>() {
+                Ok(n) if n > 0 => Ok(n),
+                _ => Err(format!(
+                    "HUBGATE_MAX_INPUT={v:?} is not a positive number of bytes (default {DEFAULT_MAX_INPUT})"
+                )),
+            },
+        })
+    }
 }
 
 impl Env {
@@ -124,6 +156,7 @@ impl Env {
             push_options: (0..count.min(1000))
                 .filter_map(|i| var(&format!("GIT_PUSH_OPTION_{i}")))
                 .collect(),
+            max_input: MaxInput::parse(var("HUBGATE_MAX_INPUT").as_deref()),
         }
     }
 }
@@ -230,6 +263,15 @@ mod tests {
         assert_eq!(e.override_reason(), Some("legal approved"));
         assert!(env(&[("GIT_PUSH_OPTION_COUNT", "0")]).override_reason().is_none());
         assert!(env(&[("GITEA_INTERNAL_PUSH", "true")]).internal_push);
+    }
+
+    #[test]
+    fn the_input_bound_is_256_mib_unless_set() {
+        assert_eq!(env(&[]).max_input, MaxInput(Ok(256 * 1024 * 1024)));
+        assert_eq!(env(&[("HUBGATE_MAX_INPUT", "1000")]).max_input, MaxInput(Ok(1000)));
+        for bad in ["0", "-1", "1G", "lots"] {
+            assert!(env(&[("HUBGATE_MAX_INPUT", bad)]).max_input.0.is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! An all-zero id means "none": creation when old is zero, deletion when new is zero
 //! (GIT-FORGE.md 1.2; checked by "all zeroes", not by length, so SHA-256 repositories work).
 
+use std::io::Read;
+
 use gix::ObjectId;
 
 /// One ref update of a push.
@@ -32,6 +34,60 @@ impl std::fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Why the hook input was not taken.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The input is larger than the bound (in bytes); it was read to its end and dropped.
+    TooLarge {
+        /// The bound in force.
+        bound: u64,
+    },
+    /// The input could not be read.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::TooLarge { bound } => {
+                let mib = if bound % (1024 * 1024) == 0 {
+                    format!(" ({} MiB)", bound / (1024 * 1024))
+                } else {
+                    String::new()
+                };
+                write!(
+                    f,
+                    "the hook input (the list of pushed refs) is larger than {bound} bytes{mib}, the bound \
+                     hubgate reads; an administrator can raise it with HUBGATE_MAX_INPUT=<bytes> in the \
+                     hooks' environment (default {} bytes, 256 MiB)",
+                    super::env::DEFAULT_MAX_INPUT
+                )
+            }
+            ReadError::Io(e) => write!(f, "cannot read the hook input: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// Reads the whole hook input, refusing it past `bound` bytes. Never a silent cut: an input over
+/// the bound is still read to its end (and dropped, so memory stays bounded and git never writes
+/// into a closed pipe), and the answer is [`ReadError::TooLarge`], so no caller can mistake a
+/// prefix of the push for all of it.
+pub fn read(mut input: impl Read, bound: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    (&mut input)
+        .take(bound.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 <= bound {
+        return Ok(bytes);
+    }
+    drop(bytes);
+    std::io::copy(&mut input, &mut std::io::sink()).map_err(ReadError::Io)?;
+    Err(ReadError::TooLarge { bound })
+}
 
 /// Parses the whole of stdin; any malformed line fails the whole input (the push is refused:
 /// a gate that cannot tell what is pushed must not guess).
@@ -91,6 +147,23 @@ mod tests {
         assert!(u[0].old.is_none() && u[0].new.is_some());
         assert!(u[2].new.is_none());
         assert_eq!(u[1].refname, "refs/pr/1");
+    }
+
+    #[test]
+    fn input_at_the_bound_is_read_and_one_byte_more_is_refused() {
+        let line = format!("{Z} {A} refs/heads/x\n");
+        let bound = line.len() as u64 * 3;
+        let three = line.repeat(3);
+        assert_eq!(read(three.as_bytes(), bound).map(|b| b.len()).ok(), Some(three.len()));
+        let over = format!("{three}\n");
+        let err = read(over.as_bytes(), bound).expect_err("one byte past the bound");
+        assert!(matches!(err, ReadError::TooLarge { bound: b } if b == bound));
+        let text = err.to_string();
+        assert!(text.contains(&format!("larger than {bound} bytes")) && text.contains("HUBGATE_MAX_INPUT"));
+        // Far past the bound, the rest is drained, not left in the pipe.
+        let mut reader = std::io::Cursor::new(line.repeat(1000));
+        assert!(read(&mut reader, bound).is_err());
+        assert_eq!(reader.position() as usize, line.len() * 1000);
     }
 
     #[test]

@@ -3,6 +3,8 @@
 // The harness: sandboxes with real bare repositories and the hook installed.
 mod util;
 
+// The hook input is read whole; past its bound the push is refused, never cut.
+mod hook_input;
 // Pushes through the hook: create, update, delete, several refs, quarantine, CRLF and BOM cards.
 mod push;
 // Each policy rule at each level, through real pushes.

@@ -31,6 +31,7 @@ pub fn git_cmd(dir: &Path) -> Command {
         .env_remove("HUBGATE_POLICIES")
         .env_remove("HUBGATE_REPO_ROOT")
         .env_remove("HUBGATE_ON_ERROR")
+        .env_remove("HUBGATE_MAX_INPUT")
         .env_remove("RUST_LOG");
     c
 }
@@ -226,6 +227,11 @@ impl Sandbox {
 
 /// Runs `hubgate ARGS` as git runs a hook: in the repository, `GIT_DIR=.`, `stdin` on stdin.
 pub fn hook(git_dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    hook_env(git_dir, args, stdin, &[])
+}
+
+/// [`hook`] with further environment variables.
+pub fn hook_env(git_dir: &Path, args: &[&str], stdin: &[u8], vars: &[(&str, &str)]) -> Output {
     use std::io::Write;
     use std::process::Stdio;
     let mut child = Command::new(hubgate_bin())
@@ -234,6 +240,8 @@ pub fn hook(git_dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
         .env("GIT_DIR", ".")
         .env_remove("HUBGATE_POLICIES")
         .env_remove("HUBGATE_CONFIG")
+        .env_remove("HUBGATE_MAX_INPUT")
+        .envs(vars.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
