@@ -91,6 +91,12 @@ pub(super) fn install(args: InstallArgs, policies: Option<&Path>, config: Option
             "note: Gitea and Forgejo set receive.advertisePushOptions=true themselves (needed for overrides)."
         )?;
     }
+    if layout != Layout::Plain && !args.uninstall {
+        writeln!(
+            out,
+            "note: the forge owns its repositories' configuration; `hubgate doctor` says whether receive.fsckObjects is on."
+        )?;
+    }
     if !args.dry_run {
         install::apply(&actions)?;
         let changed = actions

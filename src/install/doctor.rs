@@ -215,6 +215,7 @@ fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
         }
         Err(e) => check(out, Status::Fail, format!("{shown}: outbox: {e:#}")),
     }
+    fsck_check(out, repo, layout);
     // Gitea and Forgejo set it in their global git configuration (GIT-FORGE.md 1.4).
     if layout == Layout::Plain && super::git_config_get(repo, "receive.advertisePushOptions").as_deref() != Some("true")
     {
@@ -226,6 +227,54 @@ fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
             ),
         );
     }
+}
+
+/// A boolean setting as git reads it for `repo` (system, global and repository files), if set.
+fn effective_bool(repo: &Path, key: &str) -> Option<bool> {
+    let o = std::process::Command::new("git")
+        .arg("--git-dir")
+        .arg(repo)
+        .args(["config", "--bool", "--get", key])
+        .output()
+        .ok()?;
+    match String::from_utf8_lossy(&o.stdout).trim() {
+        "true" if o.status.success() => Some(true),
+        "false" if o.status.success() => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether git checks pushed objects (`receive.fsckObjects`, else `transfer.fsckObjects`): without
+/// it a tree with two `README.md` entries (or a `.git` entry, or a bad mode) is stored as pushed.
+fn fsck_check(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
+    let shown = repo.display();
+    let on = effective_bool(repo, "receive.fsckObjects")
+        .or_else(|| effective_bool(repo, "transfer.fsckObjects"))
+        .unwrap_or(false);
+    if on {
+        check(
+            out,
+            Status::Pass,
+            format!("{shown}: receive.fsckObjects is on (git refuses malformed trees)"),
+        );
+        return;
+    }
+    let how = match layout {
+        Layout::Plain => {
+            format!("`git --git-dir={shown} config receive.fsckObjects true` (or rerun `hubgate install`)")
+        }
+        _ => "the forge's git configuration, e.g. `git config --global receive.fsckObjects true` as the forge's \
+              user (Gitea/Forgejo: `receive.fsckObjects = true` under `[git.config]` in app.ini)"
+            .to_owned(),
+    };
+    check(
+        out,
+        Status::Warn,
+        format!(
+            "{shown}: receive.fsckObjects is off: git stores malformed trees as pushed (duplicate entries, \
+             `.git` entries, bad modes); enable it with {how}"
+        ),
+    );
 }
 
 #[cfg(unix)]

@@ -7,6 +7,10 @@
 //!   Forgejo (2.5);
 //! - GitLab: `<custom_hooks_dir>/pre-receive.d/hubgate` and `post-receive.d/hubgate` (3.1).
 //!
+//! On plain git it also sets [`SETTINGS`] in each repository (push options for overrides,
+//! `receive.fsckObjects` so git refuses malformed trees); forges own their repositories'
+//! configuration, so there `doctor` only reports.
+//!
 //! Everything is planned first ([`plan`]) and printed; `--dry-run` stops there.
 
 pub mod doctor;
@@ -180,7 +184,7 @@ pub fn plan(layout: Layout, paths: &[PathBuf], cmd: &Command, uninstall: bool) -
             }
         }
         if layout == Layout::Plain {
-            plan_push_options(&target, uninstall, &mut actions);
+            plan_settings(&target, uninstall, &mut actions);
         }
     }
     Ok(actions)
@@ -273,33 +277,46 @@ fn plan_removal(file: &Path, kind: &str, in_d: bool, actions: &mut Vec<Action>) 
     Ok(())
 }
 
-/// Overrides need push options, which receive-pack advertises only when told to (GIT-FORGE 1.4).
-/// The setting is marked as ours so that uninstalling leaves the repository as it was.
-fn plan_push_options(repo: &Path, uninstall: bool, actions: &mut Vec<Action>) {
-    let ours = git_config_get(repo, "hubgate.setAdvertisePushOptions").as_deref() == Some("true");
-    let set = git_config_get(repo, "receive.advertisePushOptions").as_deref() == Some("true");
-    if uninstall {
-        if ours {
-            actions.push(Action::UnsetConfig {
-                repo: repo.to_owned(),
-                key: "receive.advertisePushOptions".into(),
-            });
-            actions.push(Action::UnsetConfig {
-                repo: repo.to_owned(),
-                key: "hubgate.setAdvertisePushOptions".into(),
-            });
+/// The repository settings a plain install makes, each with the key that records hubgate made it
+/// (so that `--uninstall` unsets exactly what it set). A setting the administrator already has,
+/// whatever its value, is left alone: uninstalling must give back their configuration as it was.
+pub const SETTINGS: [(&str, &str); 2] = [
+    // Overrides need push options, which receive-pack advertises only when told to (GIT-FORGE 1.4).
+    ("receive.advertisePushOptions", "hubgate.setAdvertisePushOptions"),
+    // git itself then refuses malformed objects before any hook runs: trees with duplicate
+    // entries (two README.md, one of which hubgate would not see), `.git` entries, bad modes.
+    ("receive.fsckObjects", "hubgate.setFsckObjects"),
+];
+
+fn plan_settings(repo: &Path, uninstall: bool, actions: &mut Vec<Action>) {
+    for (key, marker) in SETTINGS {
+        let ours = git_config_get(repo, marker).as_deref() == Some("true");
+        let value = git_config_get(repo, key);
+        let unset = |key: &str| Action::UnsetConfig {
+            repo: repo.to_owned(),
+            key: key.to_owned(),
+        };
+        let set = |key: &str| Action::SetConfig {
+            repo: repo.to_owned(),
+            key: key.to_owned(),
+            value: "true".into(),
+        };
+        if uninstall {
+            if ours {
+                actions.extend([unset(key), unset(marker)]);
+            }
+        } else if ours {
+            // Set by an earlier install: nothing to do.
+        } else if let Some(value) = value {
+            if value != "true" {
+                actions.push(Action::Keep {
+                    path: repo.to_owned(),
+                    why: format!("{key}={value} is the administrator's setting; left as it is"),
+                });
+            }
+        } else {
+            actions.extend([set(key), set(marker)]);
         }
-    } else if !set {
-        actions.push(Action::SetConfig {
-            repo: repo.to_owned(),
-            key: "receive.advertisePushOptions".into(),
-            value: "true".into(),
-        });
-        actions.push(Action::SetConfig {
-            repo: repo.to_owned(),
-            key: "hubgate.setAdvertisePushOptions".into(),
-            value: "true".into(),
-        });
     }
 }
 

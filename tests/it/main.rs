@@ -20,6 +20,8 @@ mod discussions;
 // hubgate install / doctor / policy explain on plain, Gitea-shaped and GitLab-shaped servers,
 // over file:// and git daemon; overrides.
 mod install;
+// install turns on receive.fsckObjects (plain git) and doctor reports it everywhere.
+mod install_fsck;
 // The push scanners: large files, binary files, tokens, over the pushed objects only.
 mod scan;
 // Faults: corrupt outbox, missing policies, unwritable store, hooks killed halfway.
