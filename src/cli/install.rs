@@ -77,6 +77,7 @@ pub(super) fn install(args: InstallArgs, policies: Option<&Path>, config: Option
         bin,
         policies: policies.map(absolute).transpose()?,
         config: config.map(absolute).transpose()?,
+        repo_root: None,
     };
     let layout = args.server.layout();
     let actions = install::plan(layout, &args.paths, &cmd, args.uninstall)?;
@@ -84,6 +85,9 @@ pub(super) fn install(args: InstallArgs, policies: Option<&Path>, config: Option
     let verb = if args.dry_run { "would " } else { "" };
     for a in &actions {
         writeln!(out, "{verb}{a}")?;
+    }
+    if !args.uninstall {
+        names(&mut out, layout, &args.paths)?;
     }
     if matches!(layout, Layout::Gitea) && !args.uninstall {
         writeln!(
@@ -111,6 +115,27 @@ pub(super) fn install(args: InstallArgs, policies: Option<&Path>, config: Option
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the name policies will match for each repository, so a wrong root shows before a push.
+fn names(out: &mut dyn Write, layout: Layout, paths: &[PathBuf]) -> Result<()> {
+    if layout == Layout::GitLab {
+        return writeln!(
+            out,
+            "note: GitLab names each project (GL_PROJECT_PATH); policies match that name."
+        )
+        .map_err(Into::into);
+    }
+    for (repo, root) in install::targets_with_roots(layout, paths)? {
+        let name = crate::repo::name::derive(&repo, root.as_deref());
+        let how = match (layout, &root) {
+            (Layout::Gitea, _) => "by path; on the forge, its owner/name (compared ignoring case)".to_owned(),
+            (_, Some(root)) => format!("path under {}", root.display()),
+            (_, None) => "its last two path components: install on the root to name nested repositories".to_owned(),
+        };
+        writeln!(out, "name: {} is \"{name}\" ({how})", repo.display())?;
+    }
+    Ok(())
 }
 
 pub(super) fn doctor(args: DoctorArgs) -> Result<ExitCode> {

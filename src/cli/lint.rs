@@ -33,7 +33,8 @@ pub(super) fn run(args: Args, policies: Option<&Path>) -> Result<ExitCode> {
         Some(n) => n,
         None => crate::repo::name::derive(&std::env::current_dir()?, None),
     };
-    let applied = crate::policy::select(&all, &name, args.repo_type).map_err(anyhow::Error::msg)?;
+    let applied = crate::policy::select(&all, &crate::repo::name::Name::exact(name), args.repo_type)
+        .map_err(anyhow::Error::msg)?;
     let files = if args.files.is_empty() {
         vec![PathBuf::from("README.md")]
     } else {

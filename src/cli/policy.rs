@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::policy::{Level, Policy, Rule};
+use crate::policy::{Case, Level, Match, Name, Policy, Rule};
 
 /// Arguments of `policy`.
 #[derive(clap::Args)]
@@ -20,8 +20,12 @@ pub(super) struct Args {
 enum Action {
     /// Explains the policies in force for a repository.
     Explain {
-        /// The repository's `owner/name`.
+        /// The repository's `owner/name` (or deeper: `group/sub/name`), as the hook derives it.
         repo: String,
+        /// Compare names ignoring case, as the hook does when Gitea, Forgejo, GitLab or GitHub
+        /// Enterprise gives the name (plain paths and gitolite names are compared exactly).
+        #[arg(long)]
+        ignore_case: bool,
     },
 }
 
@@ -38,21 +42,32 @@ fn globs(g: &[glob::Pattern]) -> String {
 }
 
 pub(super) fn run(args: Args, policies: Option<&Path>) -> Result<ExitCode> {
-    let Action::Explain { repo } = args.action;
+    let Action::Explain { repo, ignore_case } = args.action;
+    let repo = if ignore_case {
+        Name::forge(repo)
+    } else {
+        Name::exact(repo)
+    };
     let all = super::load_policies(policies)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "repository {repo}")?;
+    writeln!(
+        out,
+        "names compared {} (`*` in a pattern also crosses `/`: acme/* covers acme/team/model)",
+        match repo.case {
+            Case::Sensitive => "exactly, as for plain paths and gitolite (--ignore-case for forge names)",
+            Case::Insensitive => "ignoring case, as Gitea, Forgejo, GitLab and GitHub Enterprise do",
+        }
+    )?;
     match policies {
         None => writeln!(out, "no policies configured: the embedded default applies")?,
         Some(p) => writeln!(out, "policies from {} ({} defined)", p.display(), all.len())?,
     }
     for p in &all {
-        let why = if let Some(x) = p.exclude.iter().find(|g| g.matches(&repo)) {
-            format!("excluded by \"{}\"", x.as_str())
-        } else if let Some(m) = p.matches(&repo) {
-            format!("applies: \"{}\" matches", m.as_str())
-        } else {
-            format!("does not apply: none of [{}] matches", globs(&p.repos))
+        let why = match p.match_repo(&repo) {
+            Match::Excluded(x) => format!("excluded by \"{}\"", x.as_str()),
+            Match::Applies(m) => format!("applies: \"{}\" matches", m.as_str()),
+            Match::None => format!("does not apply: none of [{}] matches", globs(&p.repos)),
         };
         writeln!(out, "  {} ({}): {why}", p.name, p.file.display())?;
     }

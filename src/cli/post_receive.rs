@@ -197,7 +197,7 @@ pub(super) fn record(
             author: "hubgate".into(),
             pusher: env.pusher.clone(),
             created_at: now.clone(),
-            repo: repo_name.clone(),
+            repo: repo_name.text.clone(),
             refname: u.refname.clone(),
             old: hex(u.old),
             new: hex(u.new),
@@ -224,7 +224,7 @@ pub(super) fn record(
         lines.push(format!("hubgate: opened discussion #{}: {}", opened.num, entry.title));
     }
     if let Some(gitea) = &config.gitea {
-        let (owner, name) = forge_repo(env, &repo_name);
+        let (owner, name) = forge_repo(env, &repo_name.text);
         outbox.enqueue(|mark| store.list_after(mark), &owner, &name)?;
         let flushed = flush(&outbox, gitea, deadline)?;
         if flushed.pending > 0 {

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::repo::Quarantine;
+use crate::repo::name::Name;
 
 /// Which server runs the hook, from its variables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,6 +43,8 @@ pub struct Env {
     /// The repository's `owner/name` as the forge names it: `GITEA_REPO_USER_NAME` +
     /// `GITEA_REPO_NAME`, `GL_PROJECT_PATH`, or `GITHUB_REPO_NAME`.
     pub forge_repo: Option<(String, String)>,
+    /// gitolite's `GL_REPO` (the full repository name), when `GL_USER` is set as well.
+    pub gitolite_repo: Option<String>,
     /// `GITEA_INTERNAL_PUSH=true`: a push Gitea makes itself (merges, web edits).
     pub internal_push: bool,
     /// The push options (`GIT_PUSH_OPTION_0`...), when the client sent any.
@@ -81,12 +84,18 @@ impl MaxInput {
 }
 
 impl Env {
-    /// The repository's `owner/name`: the forge's, when the forge says it, else from the path.
-    pub fn repo_name(&self, git_dir: &std::path::Path) -> String {
-        match &self.forge_repo {
-            Some((owner, name)) => format!("{owner}/{name}"),
-            None => crate::repo::name::derive(git_dir, self.repo_root.as_deref()),
+    /// The repository's name as the server knows it: the forge's (compared ignoring case, as the
+    /// forge does), else gitolite's `GL_REPO`, else the path under `HUBGATE_REPO_ROOT` (or its last
+    /// two components); the last two are compared exactly.
+    pub fn repo_name(&self, git_dir: &std::path::Path) -> Name {
+        if let Some((owner, name)) = &self.forge_repo {
+            return Name::forge(format!("{owner}/{name}"));
         }
+        if let Some(repo) = &self.gitolite_repo {
+            let repo = repo.trim_matches('/');
+            return Name::exact(repo.strip_suffix(".git").unwrap_or(repo));
+        }
+        Name::exact(crate::repo::name::derive(git_dir, self.repo_root.as_deref()))
     }
 
     /// The reason given with `git push -o hubgate.override=<reason>`, if any.
@@ -152,6 +161,7 @@ impl Env {
                 (Some(o), Some(n)) => Some((o, n)),
                 _ => var("GL_PROJECT_PATH").or_else(|| var("GITHUB_REPO_NAME")).map(split),
             },
+            gitolite_repo: var("GL_USER").and(var("GL_REPO")),
             internal_push: var("GITEA_INTERNAL_PUSH").is_some_and(|v| v == "true"),
             push_options: (0..count.min(1000))
                 .filter_map(|i| var(&format!("GIT_PUSH_OPTION_{i}")))
@@ -231,7 +241,7 @@ mod tests {
             ("GITEA_PUSHER_NAME", "alice"),
         ]);
         assert_eq!((g.forge, g.pusher.as_deref()), (Forge::Gitea, Some("alice")));
-        assert_eq!(g.repo_name(std::path::Path::new("/x/y.git")), "acme/model");
+        assert_eq!(g.repo_name(std::path::Path::new("/x/y.git")), Name::forge("acme/model"));
         let l = env(&[
             ("GL_ID", "user-1"),
             ("GL_USERNAME", "bob"),
@@ -240,17 +250,39 @@ mod tests {
         assert_eq!((l.forge, l.pusher.as_deref()), (Forge::GitLab, Some("bob")));
         assert_eq!(
             l.repo_name(std::path::Path::new("/x/@hashed/ab.git")),
-            "group/sub/model"
+            Name::forge("group/sub/model")
         );
         let h = env(&[("GITHUB_REPO_NAME", "org/repo"), ("GITHUB_USER_LOGIN", "carol")]);
         assert_eq!((h.forge, h.pusher.as_deref()), (Forge::GitHub, Some("carol")));
-        assert_eq!(h.repo_name(std::path::Path::new("/x")), "org/repo");
+        assert_eq!(h.repo_name(std::path::Path::new("/x")), Name::forge("org/repo"));
         let p = env(&[]);
         assert_eq!((p.forge, p.pusher.as_deref()), (Forge::Plain, None));
         assert_eq!(
             p.repo_name(std::path::Path::new("/srv/git/acme/model.git")),
-            "acme/model"
+            Name::exact("acme/model")
         );
+        let r = env(&[("HUBGATE_REPO_ROOT", "/srv/git")]);
+        assert_eq!(
+            r.repo_name(std::path::Path::new("/srv/git/acme/team/model.git")),
+            Name::exact("acme/team/model")
+        );
+    }
+
+    #[test]
+    fn gitolite_names_the_repository_ahead_of_the_path_and_forges_ahead_of_gitolite() {
+        let path = std::path::Path::new("/home/git/repositories/team/model.git");
+        let g = env(&[("GL_USER", "alice"), ("GL_REPO", "acme/team/model")]);
+        assert_eq!((g.forge, g.pusher.as_deref()), (Forge::Plain, Some("alice")));
+        assert_eq!(g.repo_name(path), Name::exact("acme/team/model"));
+        // GL_REPO alone (no gitolite user) is not gitolite's word.
+        assert_eq!(env(&[("GL_REPO", "acme/x")]).repo_name(path), Name::exact("team/model"));
+        let both = env(&[
+            ("GL_USER", "alice"),
+            ("GL_REPO", "acme/team/model"),
+            ("GITEA_REPO_USER_NAME", "Acme"),
+            ("GITEA_REPO_NAME", "Model-x"),
+        ]);
+        assert_eq!(both.repo_name(path), Name::forge("Acme/Model-x"));
     }
 
     #[test]

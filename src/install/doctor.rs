@@ -40,12 +40,15 @@ pub fn run(layout: Layout, paths: &[PathBuf]) -> Vec<Check> {
     };
     let mut commands = Vec::new();
     for target in &targets {
+        let mut root = None;
         for (kind, file, _) in hook_files(layout, target) {
             if let Some(cmd) = hook(&mut out, kind, &file) {
+                root = root.or_else(|| cmd.repo_root.clone());
                 commands.push(cmd);
             }
         }
         if layout != Layout::GitLab {
+            name_check(&mut out, target, root.as_deref(), layout);
             repo_checks(&mut out, target, layout);
         }
     }
@@ -168,7 +171,7 @@ fn command_checks(out: &mut Vec<Check>, cmd: &wrapper::Command, targets: &[PathB
     };
     if let Some(gitea) = &config.gitea {
         for target in targets.iter().filter(|_| layout != Layout::GitLab) {
-            let name = crate::repo::name::derive(target, None);
+            let name = crate::repo::name::derive(target, cmd.repo_root.as_deref());
             let (owner, repo) = name.rsplit_once('/').unwrap_or(("", &name));
             match crate::forge::gitea::Client::new(gitea, owner, repo, std::time::Duration::from_secs(5))
                 .and_then(|c| c.check())
@@ -182,6 +185,25 @@ fn command_checks(out: &mut Vec<Check>, cmd: &wrapper::Command, targets: &[PathB
             }
         }
     }
+}
+
+/// The name policies match for `repo`, from the root its wrapper records.
+fn name_check(out: &mut Vec<Check>, repo: &Path, root: Option<&Path>, layout: Layout) {
+    let name = crate::repo::name::derive(repo, root);
+    let how = match (layout, root) {
+        (Layout::Gitea, _) => {
+            "when the forge gives none; Gitea and Forgejo name it GITEA_REPO_USER_NAME/GITEA_REPO_NAME, compared \
+             ignoring case"
+                .to_owned()
+        }
+        (_, Some(root)) => format!("path under {}", root.display()),
+        (_, None) => "last two path components: no root recorded; `hubgate install <root>` records one".to_owned(),
+    };
+    check(
+        out,
+        Status::Pass,
+        format!("{}: policies match it as \"{name}\" ({how})", repo.display()),
+    );
 }
 
 fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {

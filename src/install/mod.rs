@@ -167,11 +167,41 @@ pub fn targets(layout: Layout, paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Plans an installation (or removal) on `paths`.
+/// The root repository names are relative to, for repositories found under `path`: `path`
+/// itself (resolved through symbolic links, as git runs hooks in the real directory), so that
+/// `<path>/acme/team/model.git` is `acme/team/model`. None on GitLab (the path is the hooks
+/// folder; GitLab names the project) and when `path` is itself a repository (then its last two
+/// path components name it).
+pub fn naming_root(layout: Layout, path: &Path) -> Option<PathBuf> {
+    if layout == Layout::GitLab || is_bare_repo(path) {
+        return None;
+    }
+    std::fs::canonicalize(path).or_else(|_| std::path::absolute(path)).ok()
+}
+
+/// The targets of `paths`, each with its naming root.
+pub fn targets_with_roots(layout: Layout, paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let root = naming_root(layout, p);
+        out.extend(
+            targets(layout, std::slice::from_ref(p))?
+                .into_iter()
+                .map(|t| (t, root.clone())),
+        );
+    }
+    Ok(out)
+}
+
+/// Plans an installation (or removal) on `paths`; the wrappers record each path's naming root.
 pub fn plan(layout: Layout, paths: &[PathBuf], cmd: &Command, uninstall: bool) -> Result<Vec<Action>> {
     let mut actions = Vec::new();
     let mut seen = BTreeSet::new();
-    for target in targets(layout, paths)? {
+    for (target, root) in targets_with_roots(layout, paths)? {
+        let cmd = &Command {
+            repo_root: root,
+            ..cmd.clone()
+        };
         for (kind, file, in_d) in hook_files(layout, &target) {
             // A global hooks folder is shared by many repositories: plan it once.
             if !seen.insert(file.clone()) {

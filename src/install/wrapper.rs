@@ -21,7 +21,13 @@ pub struct Command {
     pub policies: Option<PathBuf>,
     /// `--config`, if given.
     pub config: Option<PathBuf>,
+    /// The root repository names are relative to, exported as `HUBGATE_REPO_ROOT` unless the
+    /// environment already sets it (forge variables, read first, still win over both).
+    pub repo_root: Option<PathBuf>,
 }
+
+/// The start of the line that sets the naming root.
+const ROOT_LINE: &str = "[ -n \"${HUBGATE_REPO_ROOT:-}\" ] || HUBGATE_REPO_ROOT=";
 
 /// Single-quotes a word for `sh`.
 fn quote(p: &Path) -> String {
@@ -45,9 +51,16 @@ impl Command {
 
 /// The script for hook `kind`; with `chained`, the previous hook runs first.
 pub fn script(cmd: &Command, kind: &str, chained: bool) -> String {
-    let head = format!(
+    let mut head = format!(
         "#!/bin/sh\n{MARKER} {kind} hook: written by `hubgate install`, removed by `hubgate install --uninstall`.\n"
     );
+    if let Some(root) = &cmd.repo_root {
+        head.push_str(&format!(
+            "# Repository names are paths under this root (a HUBGATE_REPO_ROOT already set wins).\n\
+             {ROOT_LINE}{}\nexport HUBGATE_REPO_ROOT\n",
+            quote(root)
+        ));
+    }
     if !chained {
         return format!("{head}exec {}\n", cmd.line(kind));
     }
@@ -85,6 +98,11 @@ pub fn parse(text: &str) -> Option<Command> {
         bin: PathBuf::from(words.first()?),
         ..Command::default()
     };
+    cmd.repo_root = text
+        .lines()
+        .find_map(|l| l.strip_prefix(ROOT_LINE))
+        .and_then(|rest| split(rest).into_iter().next())
+        .map(PathBuf::from);
     let mut it = words.iter().skip(1);
     while let Some(w) = it.next() {
         match w.as_str() {
@@ -146,11 +164,18 @@ mod tests {
             bin: "/opt/hub gate/bin/hubgate".into(),
             policies: Some("/etc/it's/policies".into()),
             config: None,
+            repo_root: None,
         };
-        for chained in [false, true] {
-            let text = script(&cmd, "pre-receive", chained);
-            assert!(is_ours(&text));
-            assert_eq!(parse(&text), Some(cmd.clone()), "{text}");
+        for root in [None, Some(PathBuf::from("/srv/it's git"))] {
+            let cmd = Command {
+                repo_root: root,
+                ..cmd.clone()
+            };
+            for chained in [false, true] {
+                let text = script(&cmd, "pre-receive", chained);
+                assert!(is_ours(&text));
+                assert_eq!(parse(&text), Some(cmd.clone()), "{text}");
+            }
         }
         assert!(!is_ours("#!/bin/sh\necho hi\n"));
     }

@@ -18,6 +18,7 @@ use serde::Deserialize;
 pub use rules::{Subject, evaluate};
 
 use crate::hub::RepoType;
+pub use crate::repo::name::{Case, Name};
 use crate::verdict::Severity;
 
 /// How a rule's findings count: refuse, report, or ignore.
@@ -179,12 +180,28 @@ pub struct Policy {
     pub skip_internal_pushes: bool,
 }
 
-/// `*` crosses `/` so that `acme/*` also covers nested groups (`acme/team/model`).
-const MATCH: glob::MatchOptions = glob::MatchOptions {
-    case_sensitive: true,
-    require_literal_separator: false,
-    require_literal_leading_dot: false,
-};
+/// How `repos` and `exclude` globs meet a name. `*` crosses `/`, so an organisation's `acme/*`
+/// also covers its GitLab subgroups and gitolite sub-paths (`acme/team/model`): a policy never
+/// loses a repository because of nesting. `acme/**` is accepted and means the same. Case follows
+/// the server: exact for paths and gitolite, ignoring case for forge names.
+fn match_options(case: Case) -> glob::MatchOptions {
+    glob::MatchOptions {
+        case_sensitive: case == Case::Sensitive,
+        require_literal_separator: false,
+        require_literal_leading_dot: false,
+    }
+}
+
+/// How one policy relates to one repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Match<'a> {
+    /// This `repos` pattern matches and no `exclude` pattern does.
+    Applies(&'a glob::Pattern),
+    /// This `exclude` pattern matches.
+    Excluded(&'a glob::Pattern),
+    /// No `repos` pattern matches.
+    None,
+}
 
 impl Policy {
     /// The embedded default: Hub verification at `deny`, nothing else.
@@ -215,12 +232,24 @@ impl Policy {
         }
     }
 
-    /// The pattern of `repos` that matches `repo`, unless an `exclude` pattern does.
-    pub fn matches(&self, repo: &str) -> Option<&glob::Pattern> {
-        if self.exclude.iter().any(|g| g.matches_with(repo, MATCH)) {
-            return None;
+    /// Whether the policy applies to `repo`, and which pattern decides it (an `exclude` wins).
+    pub fn match_repo(&self, repo: &Name) -> Match<'_> {
+        let options = match_options(repo.case);
+        if let Some(g) = self.exclude.iter().find(|g| g.matches_with(&repo.text, options)) {
+            return Match::Excluded(g);
         }
-        self.repos.iter().find(|g| g.matches_with(repo, MATCH))
+        match self.repos.iter().find(|g| g.matches_with(&repo.text, options)) {
+            Some(g) => Match::Applies(g),
+            None => Match::None,
+        }
+    }
+
+    /// The pattern of `repos` that matches `repo`, unless an `exclude` pattern does.
+    pub fn matches(&self, repo: &Name) -> Option<&glob::Pattern> {
+        match self.match_repo(repo) {
+            Match::Applies(g) => Some(g),
+            _ => None,
+        }
     }
 }
 
@@ -235,7 +264,7 @@ pub struct Applied {
 
 /// Picks the policies for `repo` from `all`; refuses (as an error for the administrator) when
 /// matching policies disagree on the repository type, since no rule could then be checked right.
-pub fn select(all: &[Policy], repo: &str, repo_type_override: Option<RepoType>) -> Result<Applied, String> {
+pub fn select(all: &[Policy], repo: &Name, repo_type_override: Option<RepoType>) -> Result<Applied, String> {
     let mut policies: Vec<Policy> = all.iter().filter(|p| p.matches(repo).is_some()).cloned().collect();
     if policies.is_empty() {
         policies.push(Policy::hub_baseline());
@@ -257,4 +286,51 @@ pub fn select(all: &[Policy], repo: &str, repo_type_override: Option<RepoType>) 
         }
     };
     Ok(Applied { policies, repo_type })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(repos: &[&str], exclude: &[&str]) -> Policy {
+        let globs = |g: &[&str]| g.iter().map(|p| glob::Pattern::new(p).expect("glob")).collect();
+        Policy {
+            repos: globs(repos),
+            exclude: globs(exclude),
+            ..Policy::hub_baseline()
+        }
+    }
+
+    #[test]
+    fn star_and_double_star_both_cover_nested_repositories() {
+        let nested = Name::exact("acme/team/model");
+        for pattern in ["acme/*", "acme/**"] {
+            let p = policy(&[pattern], &[]);
+            assert_eq!(p.matches(&nested).map(glob::Pattern::as_str), Some(pattern));
+            assert!(p.matches(&Name::exact("acme/model")).is_some(), "{pattern}");
+            assert!(p.matches(&Name::exact("acme-evil/model")).is_none(), "{pattern}");
+            assert!(p.matches(&Name::exact("other/acme/model")).is_none(), "{pattern}");
+        }
+        let p = policy(&["acme/*"], &["acme/team/**"]);
+        assert!(matches!(p.match_repo(&nested), Match::Excluded(g) if g.as_str() == "acme/team/**"));
+    }
+
+    #[test]
+    fn forge_names_match_ignoring_case_and_paths_exactly() {
+        let p = policy(&["acme/model-*"], &[]);
+        assert!(p.matches(&Name::forge("acme/Model-x")).is_some());
+        assert!(p.matches(&Name::forge("ACME/MODEL-X")).is_some());
+        assert!(p.matches(&Name::exact("acme/Model-x")).is_none());
+        let p = policy(&["acme/*"], &["acme/secret-*"]);
+        assert!(matches!(
+            p.match_repo(&Name::forge("Acme/Secret-1")),
+            Match::Excluded(_)
+        ));
+        assert!(matches!(p.match_repo(&Name::exact("acme/Secret-1")), Match::Applies(_)));
+        let picked = select(&[p], &Name::forge("ACME/Secret-2"), None).expect("select");
+        assert_eq!(
+            picked.policies[0].name, "hub-baseline",
+            "an excluded forge name is excluded"
+        );
+    }
 }

@@ -1,17 +1,64 @@
-//! The repository's `owner/name`, which policies match on.
+//! The repository's name, which policies match on: the server's own name for it.
 //!
-//! With a configured root, the name is the path relative to it (`<root>/acme/model.git` ->
-//! `acme/model`); without one, the last two components of the path (`/srv/git/acme/model.git` ->
-//! `acme/model`). A trailing `.git` is removed either way. Forge variables come in a later
-//! issue and will take precedence.
+//! In order: the forge's variables (Gitea, Forgejo, GitLab, GitHub Enterprise; compared ignoring
+//! case, as those forges compare names), gitolite's `GL_REPO`, then the path. With a root
+//! (`HUBGATE_REPO_ROOT`, which `hubgate install` records in its wrappers) the name is the path
+//! under it (`<root>/acme/team/model.git` -> `acme/team/model`); without one, the last two
+//! components of the path (`/srv/git/acme/model.git` -> `acme/model`). A trailing `.git` is
+//! removed either way. Which source applies is decided in `hook::env`.
 
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
-/// Derives `owner/name` from a repository path.
+/// How the server compares repository names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Case {
+    /// Exactly (paths, gitolite): `acme/Model` and `acme/model` are two repositories.
+    #[default]
+    Sensitive,
+    /// Ignoring ASCII case (Gitea, Forgejo, GitLab, GitHub): `acme/Model` is `acme/model`.
+    Insensitive,
+}
+
+/// A repository's name and how the server that named it compares names; policy globs match it
+/// the same way, so a policy cannot miss a repository because of the case of its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    /// `owner/name`, or deeper (`group/sub/name`).
+    pub text: String,
+    /// How it is compared.
+    pub case: Case,
+}
+
+impl Name {
+    /// A name compared exactly (a path, gitolite, or given on the command line).
+    pub fn exact(text: impl Into<String>) -> Name {
+        Name {
+            text: text.into(),
+            case: Case::Sensitive,
+        }
+    }
+
+    /// A name given by a forge, compared ignoring case.
+    pub fn forge(text: impl Into<String>) -> Name {
+        Name {
+            text: text.into(),
+            case: Case::Insensitive,
+        }
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Derives the name from a repository path, under `root` when given. Both are resolved through
+/// symbolic links when they exist (git runs hooks in the repository's real directory), else
+/// lexically.
 pub fn derive(git_dir: &Path, root: Option<&Path>) -> String {
-    let abs = std::path::absolute(git_dir).unwrap_or_else(|_| git_dir.to_owned());
-    let abs = normalize(&abs);
-    let parts: Vec<String> = match root.map(|r| normalize(&std::path::absolute(r).unwrap_or_else(|_| r.to_owned()))) {
+    let abs = resolve(git_dir);
+    let parts: Vec<String> = match root.map(resolve) {
         Some(root) if abs.starts_with(&root) => components(abs.strip_prefix(&root).unwrap_or(&abs)),
         _ => {
             let all = components(&abs);
@@ -26,6 +73,11 @@ pub fn derive(git_dir: &Path, root: Option<&Path>) -> String {
     name
 }
 
+/// The real path when it exists, else the absolute path with `.` and `..` resolved lexically.
+fn resolve(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_owned())))
+}
+
 fn components(p: &Path) -> Vec<String> {
     p.components()
         .filter_map(|c| match c {
@@ -36,8 +88,8 @@ fn components(p: &Path) -> Vec<String> {
 }
 
 /// Removes `.` and resolves `..` lexically (hooks run with `GIT_DIR=.`).
-fn normalize(p: &Path) -> std::path::PathBuf {
-    let mut out = std::path::PathBuf::new();
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
     for c in p.components() {
         match c {
             Component::CurDir => {}
@@ -68,5 +120,19 @@ mod tests {
             "acme/team/model"
         );
         assert_eq!(derive(Path::new("/elsewhere/x/y.git"), Some(root)), "x/y");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_root_reached_through_a_symbolic_link_still_names_nested_repositories() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let real = tmp.path().join("real");
+        std::fs::create_dir_all(real.join("acme/team/model.git")).expect("mkdir");
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        assert_eq!(
+            derive(&real.join("acme/team/model.git"), Some(&link)),
+            "acme/team/model"
+        );
     }
 }

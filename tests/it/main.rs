@@ -22,6 +22,8 @@ mod discussions;
 mod install;
 // install turns on receive.fsckObjects (plain git) and doctor reports it everywhere.
 mod install_fsck;
+// Repository names: the installed root, forge names ignoring case, gitolite's GL_REPO.
+mod install_names;
 // The push scanners: large files, binary files, tokens, over the pushed objects only.
 mod scan;
 // Faults: corrupt outbox, missing policies, unwritable store, hooks killed halfway.
