@@ -124,3 +124,23 @@ fn post_receive_past_the_bound_says_so_on_both_streams() {
         );
     }
 }
+
+/// The pusher chooses the input's size: `HUBGATE_ON_ERROR=accept` must not turn an oversized
+/// input into an unchecked push.
+#[test]
+fn failing_open_does_not_apply_to_an_input_past_the_bound() {
+    let (s, commit) = server_with_bad_commit();
+    let line = format!("{ZERO} {commit} refs/heads/main\n");
+    let out = hook_env(
+        &s.server,
+        &["pre-receive"],
+        line.as_bytes(),
+        &[
+            ("HUBGATE_MAX_INPUT", &(line.len() - 1).to_string()),
+            ("HUBGATE_ON_ERROR", "accept"),
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("refused unchecked"), "{text}");
+}
