@@ -57,6 +57,14 @@ pub fn check(repo: &Repo, applied: &Applied, updates: &[Update], scan: Scan) -> 
         f.refname = Some(bad.refname.clone());
         findings.push(f.with_help(Code::TreeMalformed.fix()));
     }
+    let mut walked = walked;
+    // Ref names are shown to everyone who lists the repository.
+    for u in updates.iter().filter(|u| u.new.is_some()) {
+        let found = crate::scan::tokens::find(u.refname.as_bytes());
+        if !found.is_empty() {
+            walked.named.push(("(ref name)".to_owned(), u.refname.clone(), found));
+        }
+    }
     findings.extend(crate::scan::check(repo, applied, &walked)?);
     Ok(findings)
 }

@@ -14,6 +14,10 @@ const RULE: &str = "------------------------------------------------------------
 /// run covered more than one ref or file: each Hub block is then preceded by a line naming them,
 /// since the Hub's own block names neither (for a single ref it stays byte for byte the Hub's).
 pub fn text(findings: &[Finding], several: bool) -> String {
+    crate::scan::tokens::mask_all(&render(findings, several))
+}
+
+fn render(findings: &[Finding], several: bool) -> String {
     let is_scan = |f: &&Finding| matches!(f.code, Code::FileTooLarge | Code::BinaryFile | Code::SecretToken);
     let scans: Vec<&Finding> = findings.iter().filter(is_scan).collect();
     let mut out = String::new();
@@ -223,5 +227,16 @@ fn summary(findings: &[Finding]) -> String {
 
 /// The JSON document of `check` and `lint` (CONTRACT.md).
 pub fn json(findings: &[Finding]) -> serde_json::Value {
-    serde_json::json!({ "verdict": Verdict::of(findings), "findings": findings })
+    let masked: Vec<Finding> = findings
+        .iter()
+        .cloned()
+        .map(|mut f| {
+            use crate::scan::tokens::mask_all;
+            f.message = mask_all(&f.message);
+            f.file = f.file.as_deref().map(mask_all);
+            f.refname = f.refname.as_deref().map(mask_all);
+            f
+        })
+        .collect();
+    serde_json::json!({ "verdict": Verdict::of(findings), "findings": masked })
 }

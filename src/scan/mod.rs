@@ -62,6 +62,19 @@ struct Facts {
     unread: Option<u64>,
 }
 
+impl Facts {
+    /// Text that is not a file (a name, a message): only its tokens matter.
+    fn tokens_only(tokens: Vec<String>) -> Facts {
+        Facts {
+            size: 0,
+            pointer: false,
+            binary: false,
+            tokens,
+            unread: None,
+        }
+    }
+}
+
 fn on(rule: Rule) -> bool {
     rule.level != Level::Off
 }
@@ -234,6 +247,14 @@ pub fn check(repo: &Repo, applied: &Applied, walked: &Walked) -> Result<Vec<Find
         out.extend(judge(policies, blob, &facts));
     }
     if secrets {
+        for (path, refname, found) in &walked.named {
+            let blob = NewBlob {
+                path: path.clone(),
+                id: gix::ObjectId::null(repo.hash_kind()),
+                refname: refname.clone(),
+            };
+            out.extend(judge(policies, &blob, &Facts::tokens_only(found.clone())));
+        }
         for (commit, refname, kind) in &walked.commits {
             let found = tokens::find(&repo.raw_commit(*commit)?);
             if found.is_empty() {
@@ -244,14 +265,7 @@ pub fn check(repo: &Repo, applied: &Applied, walked: &Walked) -> Result<Vec<Find
                 id: *commit,
                 refname: refname.clone(),
             };
-            let facts = Facts {
-                size: 0,
-                pointer: false,
-                binary: false,
-                tokens: found,
-                unread: None,
-            };
-            out.extend(judge(policies, &blob, &facts));
+            out.extend(judge(policies, &blob, &Facts::tokens_only(found)));
         }
     }
     Ok(out)

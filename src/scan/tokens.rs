@@ -100,6 +100,16 @@ pub fn find(bytes: &[u8]) -> Vec<String> {
     s.finish()
 }
 
+/// `text` with every token in it masked: what hubgate prints never repeats a token whole, even
+/// when it sits in a file or ref name, a card value or a message.
+pub fn mask_all(text: &str) -> String {
+    let mut out = text.to_owned();
+    for token in find(text.as_bytes()) {
+        out = out.replace(&token, &mask(&token));
+    }
+    out
+}
+
 /// A token with all but its first seven and last two characters hidden.
 pub fn mask(token: &str) -> String {
     let chars: Vec<char> = token.chars().collect();
@@ -136,6 +146,10 @@ mod tests {
         pickle.extend_from_slice(b"\x94\x00\xff");
         assert_eq!(find(&pickle), [digits]);
         assert_eq!(mask(&t), format!("hf_aaaa{}aa", "*".repeat(28)));
+        assert_eq!(
+            mask_all(&format!("refs/heads/{digits} and {digits}.txt")),
+            format!("refs/heads/{m} and {m}.txt", m = mask(digits))
+        );
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub struct Walked {
     pub bad_trees: Vec<BadTree>,
     /// New commits and annotated tags (their messages are searched for tokens too).
     pub commits: Vec<(ObjectId, String, &'static str)>,
+    /// Names that hold a token (`<path> (file name)`, `(ref name)`): (label, ref, tokens). Names are as public as
+    /// contents.
+    pub named: Vec<(String, String, Vec<String>)>,
 }
 
 /// The walk's state over one push.
@@ -186,6 +189,12 @@ impl<'r> Walker<'r> {
             } else {
                 format!("{prefix}/{name}")
             };
+            let in_name = super::tokens::find(&e.name);
+            if !in_name.is_empty() {
+                self.out
+                    .named
+                    .push((format!("{path} (file name)"), refname.to_owned(), in_name));
+            }
             if e.is_tree() {
                 let sub: Vec<ObjectId> = base_trees.get(e.name.as_slice()).cloned().unwrap_or_default();
                 self.diff(e.id, &sub, &path, refname)?;

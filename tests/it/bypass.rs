@@ -462,3 +462,72 @@ fn a_tree_over_the_bound_is_refused_not_skipped() {
         p.remote
     );
 }
+
+#[test]
+fn tokens_in_file_names_and_ref_names_are_found() {
+    let s = Sandbox::new();
+    s.card(CARD);
+    s.write(&format!("keys/{TOKEN}.txt"), "nothing to see\n");
+    s.commit("a name");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(p.remote.contains("  - keys/hf_Ab3d"), "{}", p.remote);
+    assert!(
+        p.remote.contains(".txt (file name) (ref: refs/heads/main, token:"),
+        "{}",
+        p.remote
+    );
+    assert!(!p.remote.contains(TOKEN), "masked: {}", p.remote);
+    git(&s.work, &["reset", "-q", "--hard", "HEAD~1"]);
+    let p = s.push(&[&format!("HEAD:refs/heads/{TOKEN}")]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(
+        p.remote.contains("  - (ref name) (ref: refs/heads/hf_Ab3d"),
+        "{}",
+        p.remote
+    );
+}
+
+#[test]
+fn a_token_in_a_blob_stored_as_a_delta_is_found() {
+    let s = Sandbox::new();
+    s.card(CARD);
+    // Over git's unpack limit (100 objects), so the quarantine keeps the pack with its deltas.
+    for i in 0..120 {
+        s.write(&format!("notes/{i:03}.txt"), format!("note {i}\n"));
+    }
+    // git keeps the larger version whole and stores the smaller one as a delta against it: the
+    // token is in the smaller, older version, replaced within the push.
+    let mut clean: Vec<u8> = big_text(200_000);
+    let mut leaked = clean.clone();
+    leaked.extend_from_slice(format!("\nleaked {TOKEN}\n").as_bytes());
+    clean.extend(std::iter::repeat_n(b'z', 500));
+    s.write("corpus.txt", &leaked);
+    s.commit("corpus");
+    s.write("corpus.txt", &clean);
+    s.commit("remove the line again");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(
+        p.remote.contains("  - corpus.txt (ref: refs/heads/main, token:"),
+        "{}",
+        p.remote
+    );
+    // The premise: the same push, received without the hook, stores that blob as a delta.
+    std::fs::remove_file(s.server.join("hooks/pre-receive")).expect("rm hook");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let blob = git(&s.work, &["rev-parse", "HEAD~1:corpus.txt"]);
+    let pack_dir = s.server.join("objects/pack");
+    let idx = std::fs::read_dir(&pack_dir)
+        .expect("packs")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "idx"))
+        .expect("the push was kept as a pack");
+    let listing = git(&s.server, &["verify-pack", "-v", idx.to_str().expect("utf8")]);
+    let line = listing
+        .lines()
+        .find(|l| l.starts_with(&blob))
+        .expect("blob in the pack");
+    assert_eq!(line.split_whitespace().count(), 7, "stored as a delta: {line}");
+}
