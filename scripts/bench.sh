@@ -142,6 +142,9 @@ def q_peak(cmd, stdin):
 true_ms, _ = q(["/bin/true"], line)
 cat_ms, _ = q(["git", "cat-file", "-p", f"{new}:README.md"])
 scan_ms, _ = q(["sh", "-c", f"git rev-list --objects {new} --not --all | git cat-file --batch-check"])
+# Since issue 9 every new blob is searched for tokens to its end: the floor of that is reading every
+# object's content once.
+content_ms, _ = q(["sh", "-c", f"git rev-list --objects {new} --not --all | cut -d' ' -f1 | git cat-file --batch > /dev/null"])
 hub_ms, p = q([bin_, "pre-receive"], line)
 if b"weights/oversized.bin" not in p.stdout or b"shard" in p.stdout:
     sys.exit(f"unexpected verdict on the 200 MB push: {p.stdout.decode()[:2000]}")
@@ -151,9 +154,48 @@ print("| command | median ms | ratio to hubgate |")
 print("| --- | --- | --- |")
 for name, ms in [("/bin/true reading stdin (process floor)", true_ms), ("git cat-file -p <new>:README.md (object floor)", cat_ms),
                  ("git rev-list --objects <new> --not --all | git cat-file --batch-check (scanning floor)", scan_ms),
+                 ("git rev-list --objects <new> --not --all | git cat-file --batch (content floor: every byte read)", content_ms),
                  ("hubgate pre-receive (cards, scanners)", hub_ms)]:
     print(f"| {name} | {ms:.1f} | {hub_ms / ms:.2f}x |")
 print(f"hubgate peak RSS on this push: {hub_rss:.1f} MiB")
+# A 1 GiB text file pushed while large files are only `warn`: it is still searched for tokens, to
+# its end, streamed; peak memory must stay bounded (issue 9).
+gib = os.path.join(tmp, "gib.git")
+subprocess.run(["git", "init", "-q", "--bare", gib], check=True)
+with open(os.path.join(gib, "objects", "info", "alternates"), "w") as f:
+    f.write(os.path.join(base, "objects") + "\n")
+size = 1 << 30
+line_ = b"0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz01234567\n"
+p = subprocess.Popen(["git", "--git-dir", gib, "fast-import", "--quiet"], stdin=subprocess.PIPE)
+p.stdin.write(f"commit refs/heads/gib\ncommitter B <b@example.org> 1900000000 +0000\ndata 1\nx\nfrom {rev(base, 'main')}\nM 100644 inline dump.txt\ndata {size}\n".encode())
+chunk = line_ * ((1 << 20) // len(line_) + 1)
+left = size
+while left:
+    part = chunk[:min(len(chunk), left)]
+    p.stdin.write(part)
+    left -= len(part)
+p.stdin.write(b"\n\n")
+p.stdin.close()
+p.wait()
+gnew = subprocess.run(["git", "--git-dir", gib, "rev-parse", "gib"], capture_output=True, text=True, check=True).stdout.strip()
+gpol = os.path.join(tmp, "gib-policies")
+os.makedirs(gpol, exist_ok=True)
+with open(os.path.join(gpol, "warn.toml"), "w") as f:
+    f.write('[[policy]]\nname = "warn-large"\nrepos = ["*"]\n[policy.large-files]\nlevel = "warn"\n')
+genv = {**qenv, "GIT_OBJECT_DIRECTORY": os.path.join(gib, "objects"), "GIT_QUARANTINE_PATH": os.path.join(gib, "objects")}
+gline = f"{rev(base, 'main')} {gnew} refs/heads/main\n".encode()
+t = time.perf_counter()
+gp = subprocess.run(["/usr/bin/time", "-f", "%M", bin_, "--policies", gpol, "pre-receive"], input=gline, cwd=base, capture_output=True, env=genv)
+g_ms = (time.perf_counter() - t) * 1000
+g_rss = int(gp.stderr.decode().strip().splitlines()[-1]) / 1024
+if gp.returncode != 0 or b"dump.txt" not in gp.stdout:
+    sys.exit(f"unexpected verdict on the 1 GiB push: {gp.stdout.decode()[:2000]}")
+t = time.perf_counter()
+subprocess.run(["sh", "-c", f"git cat-file blob {gnew}:dump.txt > /dev/null"], cwd=base, env=genv, check=True)
+gcat_ms = (time.perf_counter() - t) * 1000
+print(f"\n1 GiB text file, large files at warn (accepted with a warning, searched to its end): hubgate {g_ms:.0f} ms, "
+      f"peak RSS {g_rss:.1f} MiB; git cat-file blob (reading it once) {gcat_ms:.0f} ms")
+
 # What a team would write today: a Python hook reading the card with huggingface_hub.
 venv = os.path.join(tmp, "venv")
 ok = subprocess.run([sys.executable, "-m", "venv", venv], capture_output=True).returncode == 0 and \

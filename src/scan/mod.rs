@@ -80,13 +80,12 @@ fn on(rule: Rule) -> bool {
 }
 
 /// Reads what the rules in force need to know about `blob`.
-fn facts(repo: &Repo, blob: &NewBlob, secrets: bool) -> Result<Facts> {
+fn facts(repo: &Repo, blob: &NewBlob, secrets: bool, search: &mut tokens::Search) -> Result<Facts> {
     let size = repo.object_size(blob.id)?;
     let mut head = Vec::new();
     let mut tokens = Vec::new();
     let mut unread = None;
     if secrets {
-        let mut search = tokens::Search::new();
         let streamed = repo.stream_blob(blob.id, MAX_WHOLE_READ, &mut |chunk| {
             if head.len() < BINARY_SAMPLE {
                 let take = (BINARY_SAMPLE - head.len()).min(chunk.len());
@@ -97,6 +96,7 @@ fn facts(repo: &Repo, blob: &NewBlob, secrets: bool) -> Result<Facts> {
         match streamed {
             Streamed::Whole => tokens = search.finish(),
             Streamed::TooLarge(n) => {
+                search.finish();
                 unread = Some(n);
                 head = repo.blob_head(blob.id, BINARY_SAMPLE, 0)?.1.unwrap_or_default();
             }
@@ -242,8 +242,9 @@ pub fn check(repo: &Repo, applied: &Applied, walked: &Walked) -> Result<Vec<Find
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
+    let mut search = tokens::Search::new();
     for blob in &walked.blobs {
-        let facts = facts(repo, blob, secrets)?;
+        let facts = facts(repo, blob, secrets, &mut search)?;
         out.extend(judge(policies, blob, &facts));
     }
     if secrets {

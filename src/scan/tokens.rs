@@ -14,6 +14,12 @@ const PREFIXES: [&[u8]; 2] = [b"hf_", b"api_org_"];
 /// The longest match plus the byte after it: what a chunk border may cut.
 const TAIL: usize = 8 + BODY + 1;
 
+/// The prefixes' searchers, built once.
+fn finders() -> &'static [memmem::Finder<'static>; 2] {
+    static FINDERS: std::sync::OnceLock<[memmem::Finder<'static>; 2]> = std::sync::OnceLock::new();
+    FINDERS.get_or_init(|| PREFIXES.map(memmem::Finder::new))
+}
+
 fn word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -49,11 +55,15 @@ impl Search {
         }
     }
 
-    /// Ends the search and returns the tokens found, in order.
-    pub fn finish(mut self) -> Vec<String> {
+    /// Ends the search of this blob and returns the tokens found, in order; the search is then
+    /// ready for the next blob (its buffer is kept: a fresh one per blob costs page faults).
+    pub fn finish(&mut self) -> Vec<String> {
         let end = self.carry.len();
         self.scan(end);
-        self.found
+        self.carry.clear();
+        self.decided = 0;
+        self.before = None;
+        std::mem::take(&mut self.found)
     }
 
     /// Reports every match that starts in `decided..end`, and marks those positions decided.
@@ -63,11 +73,12 @@ impl Search {
         }
         let buf = &self.carry;
         let mut starts: Vec<(usize, usize)> = Vec::new();
-        for prefix in PREFIXES {
-            for at in memmem::find_iter(&buf[self.decided..], prefix) {
+        for finder in finders() {
+            let plen = finder.needle().len();
+            for at in finder.find_iter(&buf[self.decided..]) {
                 let at = self.decided + at;
                 if at < end {
-                    starts.push((at, prefix.len()));
+                    starts.push((at, plen));
                 }
             }
         }

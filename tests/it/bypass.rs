@@ -531,3 +531,27 @@ fn a_token_in_a_blob_stored_as_a_delta_is_found() {
         .expect("blob in the pack");
     assert_eq!(line.split_whitespace().count(), 7, "stored as a delta: {line}");
 }
+
+#[test]
+fn a_token_deep_inside_a_packed_binary_is_found() {
+    let s = Sandbox::new();
+    s.card(CARD);
+    // Over git's unpack limit, so the blob is read from the quarantined pack, streamed.
+    for i in 0..120 {
+        s.write(&format!("notes/{i:03}.txt"), format!("note {i}\n"));
+    }
+    let mut weights = binary(3_000_000);
+    weights.splice(2_100_000..2_100_000, TOKEN.bytes().chain(*b"\0"));
+    weights.insert(2_100_000, 0);
+    s.write("model.safetensors", &weights);
+    s.commit("weights");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(
+        p.remote.contains(&format!(
+            "  - model.safetensors (ref: refs/heads/main, token: '{MASKED}')"
+        )),
+        "{}",
+        p.remote
+    );
+}
