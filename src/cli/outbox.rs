@@ -60,7 +60,7 @@ pub(super) fn run(args: Args, config: Option<&Path>) -> Result<ExitCode> {
                 anyhow::bail!("no [gitea] in the configuration: nothing to deliver to")
             };
             let deadline = Instant::now() + Duration::from_secs(timeout);
-            let flushed = super::post_receive::flush(&outbox, gitea, deadline)?;
+            let flushed = crate::discussion::record::flush(&outbox, gitea, deadline)?;
             writeln!(
                 out,
                 "delivered {}, waiting {}{}",

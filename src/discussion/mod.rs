@@ -2,6 +2,7 @@
 //! tab (HUB-SPEC 7), kept in the repository itself and mirrored to a forge.
 
 pub mod changes;
+pub mod record;
 pub mod render;
 pub mod store;
 

@@ -3,3 +3,4 @@
 pub mod env;
 pub mod gate;
 pub mod input;
+pub mod push;
