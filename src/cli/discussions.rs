@@ -40,6 +40,20 @@ enum Action {
         #[arg(long)]
         author: Option<String>,
     },
+    /// Records the pushes post-receive kept for later (a crash, a full disk, a lock, a forge
+    /// that was down), each with its own pusher, options and time; `--stdin` replays ref lines an
+    /// administrator copied from the log (`hubgate-lost:` lines, or plain `<old> <new> <ref>`).
+    Replay {
+        /// Read one push's ref lines from stdin instead of the journal.
+        #[arg(long)]
+        stdin: bool,
+        /// With `--stdin`: who pushed (as the log line says).
+        #[arg(long, requires = "stdin")]
+        pusher: Option<String>,
+        /// Only list what is kept; record nothing.
+        #[arg(long, conflicts_with = "stdin")]
+        dry_run: bool,
+    },
     /// Adds a comment to an entry.
     Comment {
         /// The entry's number.
@@ -58,7 +72,10 @@ fn who(author: Option<String>) -> String {
         .unwrap_or_else(|| "administrator".into())
 }
 
-pub(super) fn run(args: Args) -> Result<ExitCode> {
+pub(super) fn run(args: Args, ctx: &super::replay::Ctx<'_>) -> Result<ExitCode> {
+    if let Action::Replay { stdin, pusher, dry_run } = &args.action {
+        return super::replay::run(&args.repo, *stdin, pusher.clone(), *dry_run, ctx);
+    }
     let store = Store::open(&args.repo)?;
     let mut out = std::io::stdout().lock();
     let now = crate::time::rfc3339(crate::time::now());
@@ -122,6 +139,7 @@ pub(super) fn run(args: Args) -> Result<ExitCode> {
             let e = store.add_event(num, event)?;
             show(&mut out, &e)?;
         }
+        Action::Replay { .. } => {}
         Action::Comment { num, text, author } => {
             let event = Event {
                 kind: "comment".into(),

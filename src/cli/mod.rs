@@ -10,6 +10,7 @@ mod outbox;
 mod policy;
 mod post_receive;
 mod pre_receive;
+mod replay;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -82,7 +83,14 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::PreReceive => return pre_receive::run(&env, policies.as_deref()),
         Command::PostReceive => return post_receive::run(&env, policies.as_deref(), config.as_deref()),
-        Command::Discussions(args) => discussions::run(args),
+        Command::Discussions(args) => discussions::run(
+            args,
+            &replay::Ctx {
+                env: &env,
+                policies: policies.as_deref(),
+                config: config.as_deref(),
+            },
+        ),
         Command::Outbox(args) => outbox::run(args, config.as_deref()),
         Command::Check(args) => check::run(args, &env, policies.as_deref()),
         Command::Lint(args) => lint::run(args, policies.as_deref()),

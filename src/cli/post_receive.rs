@@ -11,10 +11,13 @@
 //! rather than record a part of the push as if it were all of it.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
+use std::time::{Duration, Instant};
+
 use crate::config::Config;
+use crate::discussion::journal::{Journal, Kept};
 use crate::discussion::record::record;
 use crate::hook::push::Push;
 use crate::hook::{env::Env, input};
@@ -45,77 +48,137 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
         }
     };
     let push = Push::new(env, updates);
-    let pending = push.git_dir.join("hubgate").join("pending");
-    let recorder = |p: &Push| -> anyhow::Result<Vec<String>> {
-        let config = Config::load(config)?;
-        let all = super::load_policies(policies)?;
-        record(p, &all, &config)
+    let journal = Journal::of(&push.git_dir, &push.repo);
+    let say = |out: &mut std::io::StdoutLock<'_>, text: &str| {
+        let _ = out.write_all(super::for_forge(env, &format!("{text}\n")).as_bytes());
     };
-    // Pushes whose recording failed earlier are recorded first (entries are idempotent).
-    for (path, earlier) in pending_pushes(&pending) {
-        let earlier = Push {
-            updates: earlier,
-            ..push.clone()
-        };
-        match recorder(&earlier) {
-            Ok(lines) => {
-                for line in lines {
-                    let _ = out.write_all(super::for_forge(env, &format!("{line}\n")).as_bytes());
-                }
-                let _ = std::fs::remove_file(path);
-            }
-            Err(e) => {
-                let msg = format!(
-                    "hubgate: an earlier push is still not recorded ({e:#}); it stays in {}\n",
-                    path.display()
+    // Write-ahead: before any other work, the push is stored durably.
+    let held = match journal.write(&push) {
+        Ok(held) => Some(held),
+        Err(e) => {
+            lost(&push, &stdin, &format!("{e:#}"));
+            say(
+                &mut out,
+                "hubgate: WARNING: this push could not be kept for recording (the journal could not be written); \
+                 its ref lines went to the server's log so that an administrator can replay them.",
+            );
+            None
+        }
+    };
+    let started = Instant::now();
+    // The administrator's files, read once; a broken one keeps every push for later.
+    let loaded = Config::load(config).and_then(|c| Ok((c, super::load_policies(policies)?)));
+    let recorder = |p: &Push| -> anyhow::Result<Vec<String>> {
+        match &loaded {
+            Ok((config, all)) => record(p, all, config),
+            Err(e) => Err(anyhow::anyhow!("{e:#}")),
+        }
+    };
+    // Pushes kept earlier (crash, full disk, lock, forge) are recorded first, each with its own
+    // pusher, options and time; what the deadline leaves is kept for the next push.
+    let budget = loaded
+        .as_ref()
+        .map(|(c, _)| Duration::from_millis(c.discussions.timeout_ms))
+        .unwrap_or(Duration::from_secs(5));
+    for kept in journal.kept() {
+        match kept {
+            Kept::Damaged(path, why) => {
+                let shown = Journal::shown(&path);
+                let aside = journal
+                    .set_aside(&path)
+                    .map(|p| Journal::shown(&p))
+                    .unwrap_or(shown.clone());
+                say(
+                    &mut out,
+                    &format!(
+                        "hubgate: WARNING: a kept push cannot be read back: {shown} {why}; kept as {aside} for an administrator"
+                    ),
                 );
-                let _ = out.write_all(super::for_forge(env, &msg).as_bytes());
+            }
+            Kept::Push(earlier, held) => {
+                if started.elapsed() >= budget / 2 {
+                    say(
+                        &mut out,
+                        "hubgate: earlier pushes still wait to be recorded (out of time); the next push records them",
+                    );
+                    break;
+                }
+                match recorder(&earlier) {
+                    Ok(lines) => {
+                        for line in lines {
+                            say(&mut out, &line);
+                        }
+                        let _ = journal.remove(held);
+                    }
+                    Err(e) => say(
+                        &mut out,
+                        &format!(
+                            "hubgate: an earlier push is still not recorded ({}); it stays in {}",
+                            first_line(&e),
+                            Journal::shown(&held.path)
+                        ),
+                    ),
+                }
             }
         }
     }
     match recorder(&push) {
         Ok(lines) => {
             for line in lines {
-                let _ = out.write_all(super::for_forge(env, &format!("{line}\n")).as_bytes());
+                say(&mut out, &line);
+            }
+            if let Some(held) = held {
+                let _ = journal.remove(held);
             }
         }
         Err(e) => {
-            let _ = writeln!(
-                out,
-                "hubgate: post-receive could not record this push's metadata changes: {e:#}"
+            say(
+                &mut out,
+                &format!(
+                    "hubgate: post-receive could not record this push's metadata changes: {}",
+                    first_line(&e)
+                ),
             );
-            // Keep the push's lines so that the next post-receive records it: nothing is lost.
-            let kept = std::fs::create_dir_all(&pending).and_then(|()| {
-                let name = format!("{:020}-{}.txt", crate::time::now(), std::process::id());
-                std::fs::write(pending.join(name), &stdin)
-            });
-            let _ = match kept {
-                Ok(()) => writeln!(
-                    out,
-                    "hubgate: the push was accepted; it will be recorded by the next push."
+            tracing::warn!(error = %format!("{e:#}"), push = %push.id, "post-receive could not record a push");
+            match held {
+                Some(held) => say(
+                    &mut out,
+                    &format!(
+                        "hubgate: the push was accepted; it will be recorded by the next push (kept in {}; an administrator can run `hubgate discussions replay`).",
+                        Journal::shown(&held.path)
+                    ),
                 ),
-                Err(e) => writeln!(
-                    out,
-                    "hubgate: the push was accepted but could not be kept for later ({e}); tell an administrator."
+                None => say(
+                    &mut out,
+                    "hubgate: the push was accepted but could not be kept for later; tell an administrator (its ref lines are in the server's log).",
                 ),
-            };
+            }
         }
     }
     ExitCode::SUCCESS
 }
 
-/// Earlier pushes kept for recording, oldest first.
-fn pending_pushes(dir: &Path) -> Vec<(PathBuf, Vec<input::Update>)> {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .filter_map(|p| {
-            let updates = input::parse(&std::fs::read(&p).ok()?).ok()?;
-            Some((p, updates))
-        })
-        .collect()
+/// The first line of an error chain, without file system paths a pusher should not see.
+fn first_line(e: &anyhow::Error) -> String {
+    e.to_string().lines().next().unwrap_or("").to_owned()
+}
+
+/// The last resort when not even the journal can be written: the raw push goes to stderr (the
+/// server's log of the hook) and to syslog when the system has one, for an administrator to
+/// replay with `hubgate discussions replay --stdin`.
+fn lost(push: &Push, stdin: &[u8], why: &str) {
+    let text = String::from_utf8_lossy(stdin);
+    let mut msg = format!(
+        "hubgate: post-receive could not keep push {} of {} by {} ({why}); its ref lines follow, replay them with `hubgate discussions --repo <repo> replay --stdin`:\n",
+        push.id,
+        push.repo,
+        push.pusher.as_deref().unwrap_or("(unknown)")
+    );
+    for line in text.lines() {
+        msg.push_str("hubgate-lost: ");
+        msg.push_str(line);
+        msg.push('\n');
+    }
+    let _ = std::io::stderr().lock().write_all(msg.as_bytes());
+    crate::discussion::syslog::send(&msg);
 }

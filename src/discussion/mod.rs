@@ -2,9 +2,11 @@
 //! tab (HUB-SPEC 7), kept in the repository itself and mirrored to a forge.
 
 pub mod changes;
+pub mod journal;
 pub mod record;
 pub mod render;
 pub mod store;
+pub mod syslog;
 
 use serde::{Deserialize, Serialize};
 

@@ -152,12 +152,14 @@ fn twenty_racing_pushes_get_numbers_one_to_twenty() {
             })
         })
         .collect();
+    let mut outputs = Vec::new();
     for h in handles {
         let o = h.join().expect("thread");
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        outputs.push(String::from_utf8_lossy(&o.stderr).into_owned());
     }
     let nums: Vec<u64> = s.discussions().iter().filter_map(|d| d["num"].as_u64()).collect();
-    assert_eq!(nums, (1..=20).collect::<Vec<_>>());
+    assert_eq!(nums, (1..=20).collect::<Vec<_>>(), "{:?}", outputs);
     let mut refs: Vec<String> = s
         .discussions()
         .iter()

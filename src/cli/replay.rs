@@ -1,0 +1,104 @@
+//! `hubgate discussions replay`: records the pushes post-receive kept (its journal), or one push
+//! whose ref lines an administrator copied from the log when not even the journal could be
+//! written.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::config::Config;
+use crate::discussion::journal::{Journal, Kept};
+use crate::discussion::record::record;
+use crate::hook::env::Env;
+use crate::hook::push::Push;
+
+/// What a replay needs besides the repository: the environment (for the repository's name) and
+/// the administrator's files.
+pub(super) struct Ctx<'a> {
+    /// The process environment.
+    pub env: &'a Env,
+    /// `--policies`.
+    pub policies: Option<&'a Path>,
+    /// `--config`.
+    pub config: Option<&'a Path>,
+}
+
+pub(super) fn run(repo: &Path, stdin: bool, pusher: Option<String>, dry_run: bool, ctx: &Ctx<'_>) -> Result<ExitCode> {
+    let git_dir = std::path::absolute(repo).unwrap_or_else(|_| repo.to_owned());
+    let config = Config::load(ctx.config)?;
+    let all = super::load_policies(ctx.policies)?;
+    let mut out = std::io::stdout().lock();
+    let env = Env {
+        git_dir: Some(git_dir.clone()),
+        ..ctx.env.clone()
+    };
+    if stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read stdin")?;
+        let lines: String = text
+            .lines()
+            .map(|l| l.trim_start().strip_prefix("hubgate-lost: ").unwrap_or(l))
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let updates = crate::hook::input::parse(lines.as_bytes())?;
+        let mut push = Push::new(&env, updates);
+        push.pusher = pusher;
+        for line in record(&push, &all, &config)? {
+            writeln!(out, "{line}")?;
+        }
+        writeln!(out, "replayed push {} ({} refs)", push.id, push.updates.len())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let journal = Journal::of(&git_dir, &env.repo_name(&git_dir));
+    let mut failed = 0;
+    let mut count = 0;
+    for kept in journal.kept() {
+        match kept {
+            Kept::Damaged(path, why) => {
+                failed += 1;
+                writeln!(out, "unreadable: {} {why}", show(&path))?;
+            }
+            Kept::Push(push, held) => {
+                count += 1;
+                let who = push.pusher.as_deref().unwrap_or("(unknown)");
+                let when = crate::time::rfc3339(push.time);
+                writeln!(out, "kept: {} by {who} at {when}, {} refs", push.id, push.updates.len())?;
+                if dry_run {
+                    continue;
+                }
+                let mut push = *push;
+                push.git_dir = git_dir.clone();
+                match record(&push, &all, &config) {
+                    Ok(lines) => {
+                        for line in lines {
+                            writeln!(out, "  {line}")?;
+                        }
+                        journal.remove(held)?;
+                        writeln!(out, "  recorded")?;
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        writeln!(out, "  still not recorded: {e:#}")?;
+                    }
+                }
+            }
+        }
+    }
+    if count == 0 && failed == 0 {
+        writeln!(out, "nothing kept: every push is recorded")?;
+    }
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn show(path: &Path) -> String {
+    path.display().to_string()
+}
