@@ -117,7 +117,7 @@ pub fn record(push: &Push, all: &[Policy], config: &Config) -> Result<Vec<String
     }
     if let Some(gitea) = &config.gitea {
         let (owner, name) = push.forge_owner_name();
-        outbox.enqueue(|mark| store.list_after(mark), &owner, &name)?;
+        outbox.enqueue(|mark| store.list_after(mark), &owner, &name, deadline)?;
         let flushed = flush(&outbox, gitea, deadline)?;
         if flushed.pending > 0 {
             lines.push(format!(

@@ -55,7 +55,7 @@ impl Outbox {
     }
 
     /// Queues every entry of the store not queued before (numbers above the high-water mark in
-    /// `queued`, read by `entries_after(mark)`), under the outbox lock. Reconciling with the store, rather than queueing right
+    /// `queued`, read by `entries_after(mark)`), under the queueing lock. Reconciling with the store, rather than queueing right
     /// after each write, means a post-receive killed between the two loses nothing: the next one
     /// queues what is missing. Item names are the entry numbers, so an item is never queued twice.
     pub fn enqueue(
@@ -63,10 +63,25 @@ impl Outbox {
         entries_after: impl FnOnce(u64) -> Result<Vec<Entry>>,
         owner: &str,
         repo: &str,
+        deadline: std::time::Instant,
     ) -> Result<usize> {
         std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
-        let lock = File::create(self.dir.join(".lock")).context("cannot open the outbox lock")?;
-        lock.lock().context("cannot lock the outbox")?;
+        // Queueing has its own lock, held for milliseconds: a flush (which may wait on a slow
+        // forge for its whole deadline) holds `.lock`, never this one, so it cannot hold up a
+        // post-receive. Items are written by rename, so a flush never sees half of one.
+        let lock = File::create(self.dir.join(".queue-lock")).context("cannot open the outbox lock")?;
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    anyhow::bail!("the outbox is busy queueing; the next push queues these entries")
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(e).context("cannot lock the outbox"),
+            }
+        }
         let mark_path = self.dir.join("queued");
         let mark: u64 = std::fs::read_to_string(&mark_path)
             .ok()
