@@ -3,7 +3,8 @@
 //! between `[0-9A-Za-z_]` and anything else, or the ends of the text).
 //!
 //! [`Search`] takes a blob in chunks of any size and finds tokens that straddle chunk borders,
-//! so a blob of any size is searched with bounded memory.
+//! so a blob of any size is searched with bounded memory. Text in UTF-16 (either byte order) is
+//! searched too, as TruffleHog decodes it before its detectors run.
 
 use memchr::memmem;
 
@@ -11,13 +12,58 @@ use memchr::memmem;
 const BODY: usize = 34;
 /// The prefixes the Hub's detector knows.
 const PREFIXES: [&[u8]; 2] = [b"hf_", b"api_org_"];
-/// The longest match plus the byte after it: what a chunk border may cut.
-const TAIL: usize = 8 + BODY + 1;
+/// The longest match in UTF-16 plus the character after it: what a chunk border may cut.
+const TAIL: usize = 2 * (8 + BODY + 1) + 2;
+/// Decided bytes kept before the undecided ones: a UTF-16 character is two bytes, and the
+/// character before a match decides its word boundary.
+const CONTEXT: usize = 2;
 
-/// The prefixes' searchers, built once.
-fn finders() -> &'static [memmem::Finder<'static>; 2] {
-    static FINDERS: std::sync::OnceLock<[memmem::Finder<'static>; 2]> = std::sync::OnceLock::new();
-    FINDERS.get_or_init(|| PREFIXES.map(memmem::Finder::new))
+/// How a match's characters sit in the bytes: plain (UTF-8 or ASCII), or UTF-16 little- or
+/// big-endian, which TruffleHog decodes before its detectors run (a token in a Windows text file
+/// or a .NET resource).
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    /// Bytes per character.
+    stride: usize,
+    /// Where the zero byte of a character sits relative to its ASCII byte (UTF-16 only).
+    zero: Option<isize>,
+    /// From the start of the found pattern to the first character's ASCII byte.
+    lead: usize,
+}
+
+/// The patterns searched for: each prefix in each layout.
+struct Patterns {
+    finders: Vec<(memmem::Finder<'static>, Layout, usize)>,
+}
+
+fn patterns() -> &'static Patterns {
+    static PATTERNS: std::sync::OnceLock<Patterns> = std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let mut finders = Vec::new();
+        for prefix in PREFIXES {
+            let plain = Layout {
+                stride: 1,
+                zero: None,
+                lead: 0,
+            };
+            finders.push((memmem::Finder::new(prefix).into_owned(), plain, prefix.len()));
+            let le: Vec<u8> = prefix.iter().flat_map(|&b| [b, 0]).collect();
+            let le_layout = Layout {
+                stride: 2,
+                zero: Some(1),
+                lead: 0,
+            };
+            finders.push((memmem::Finder::new(&le).into_owned(), le_layout, prefix.len()));
+            let be: Vec<u8> = prefix.iter().flat_map(|&b| [0, b]).collect();
+            let be_layout = Layout {
+                stride: 2,
+                zero: Some(-1),
+                lead: 1,
+            };
+            finders.push((memmem::Finder::new(&be).into_owned(), be_layout, prefix.len()));
+        }
+        Patterns { finders }
+    })
 }
 
 fn word(b: u8) -> bool {
@@ -27,12 +73,15 @@ fn word(b: u8) -> bool {
 /// A streaming token search over one blob.
 #[derive(Debug, Default)]
 pub struct Search {
-    /// The last bytes of the previous chunks that may still start or end a match.
+    /// The last bytes of the previous chunks that may still start or end a match, after up to
+    /// [`CONTEXT`] decided bytes.
     carry: Vec<u8>,
     /// Positions in `carry` before this one are decided (their matches already reported).
     decided: usize,
-    /// Whether `carry` starts right after a byte (so its first byte is not the blob's first).
-    before: Option<u8>,
+    /// Whether bytes of this blob were dropped before `carry[0]`.
+    dropped: bool,
+    /// The blob offset of `carry[0]`: UTF-16 characters sit at even offsets.
+    base: usize,
     found: Vec<String>,
 }
 
@@ -48,10 +97,12 @@ impl Search {
         let end = self.carry.len().saturating_sub(TAIL);
         self.scan(end);
         // Keep only what later chunks may still need.
-        if self.decided > 0 {
-            self.before = Some(self.carry[self.decided - 1]);
-            self.carry.drain(..self.decided);
-            self.decided = 0;
+        let drop = self.decided.saturating_sub(CONTEXT);
+        if drop > 0 {
+            self.carry.drain(..drop);
+            self.decided -= drop;
+            self.dropped = true;
+            self.base += drop;
         }
     }
 
@@ -62,8 +113,31 @@ impl Search {
         self.scan(end);
         self.carry.clear();
         self.decided = 0;
-        self.before = None;
+        self.dropped = false;
+        self.base = 0;
         std::mem::take(&mut self.found)
+    }
+
+    /// The ASCII character `k` places from the one at `first` (negative: before it), if the bytes
+    /// hold one in `layout`; `Some(None)` for a character that is not ASCII text in that layout
+    /// (a boundary), `None` when the bytes end (or were dropped) before it.
+    fn char_at(&self, first: usize, k: isize, layout: Layout) -> Option<Option<u8>> {
+        let buf = &self.carry;
+        let at = first as isize + k * layout.stride as isize;
+        if at < 0 {
+            return if self.dropped { Some(None) } else { None };
+        }
+        let b = *buf.get(at as usize)?;
+        match layout.zero {
+            None => Some(Some(b)),
+            Some(z) => {
+                let zi = at + z;
+                if zi < 0 || zi as usize >= buf.len() {
+                    return Some(None);
+                }
+                Some((buf[zi as usize] == 0).then_some(b))
+            }
+        }
     }
 
     /// Reports every match that starts in `decided..end`, and marks those positions decided.
@@ -71,36 +145,50 @@ impl Search {
         if end <= self.decided {
             return;
         }
-        let buf = &self.carry;
-        let mut starts: Vec<(usize, usize)> = Vec::new();
-        for finder in finders() {
-            let plen = finder.needle().len();
-            for at in finder.find_iter(&buf[self.decided..]) {
+        let mut starts: Vec<(usize, Layout, usize)> = Vec::new();
+        for (finder, layout, plen) in &patterns().finders {
+            for at in finder.find_iter(&self.carry[self.decided..]) {
                 let at = self.decided + at;
                 if at < end {
-                    starts.push((at, plen));
+                    starts.push((at, *layout, *plen));
                 }
             }
         }
-        starts.sort_unstable();
+        starts.sort_unstable_by_key(|s| s.0);
         let mut next_free = self.decided;
-        for (at, plen) in starts {
+        for (at, layout, plen) in starts {
             if at < next_free {
                 continue;
             }
-            let prev = if at == 0 { self.before } else { Some(buf[at - 1]) };
-            let body = at + plen;
-            let stop = body + BODY;
-            let ok = prev.is_none_or(|b| !word(b))
-                && stop <= buf.len()
-                && buf[body..stop].iter().all(u8::is_ascii_alphanumeric)
-                && buf.get(stop).is_none_or(|b| !word(*b));
-            if ok {
-                self.found.push(String::from_utf8_lossy(&buf[at..stop]).into_owned());
-                next_free = stop;
+            let first = at + layout.lead;
+            let total = (plen + BODY) as isize;
+            // A UTF-16 character's two bytes start at an even offset: a little-endian one with its
+            // ASCII byte, a big-endian one with its zero byte.
+            if layout.stride == 2 && (self.base + at) % 2 != 0 {
+                continue;
+            }
+            // Go's \b: the character before is not a word character (or there is none).
+            let before_ok = self
+                .char_at(first, -1, layout)
+                .is_none_or(|c| c.is_none_or(|c| !word(c)));
+            let body_ok = (plen as isize..total).all(|k| {
+                self.char_at(first, k, layout)
+                    .flatten()
+                    .is_some_and(|c| c.is_ascii_alphanumeric())
+            });
+            let after_ok = self
+                .char_at(first, total, layout)
+                .is_none_or(|c| c.is_none_or(|c| !word(c)));
+            if before_ok && body_ok && after_ok {
+                let token: String = (0..total)
+                    .filter_map(|k| self.char_at(first, k, layout).flatten())
+                    .map(char::from)
+                    .collect();
+                self.found.push(token);
+                next_free = first + (total as usize - 1) * layout.stride + 1;
             }
         }
-        self.decided = end.max(next_free.min(buf.len()));
+        self.decided = end.max(next_free.min(self.carry.len()));
     }
 }
 
@@ -161,6 +249,30 @@ mod tests {
             mask_all(&format!("refs/heads/{digits} and {digits}.txt")),
             format!("refs/heads/{m} and {m}.txt", m = mask(digits))
         );
+    }
+
+    #[test]
+    fn utf16_text_in_either_byte_order() {
+        let digits = "hf_AbCd1234EfGh5678IjKl9012MnOp3456Qr";
+        let le: Vec<u8> = format!("key = {digits}\r\n")
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = format!("key={digits}")
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(find(&le), [digits]);
+        assert_eq!(find(&be), [digits]);
+        let glued: Vec<u8> = format!("x{digits}").encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert!(find(&glued).is_empty(), "no word boundary");
+        for size in [1, 3, 50, 87, 88, 89] {
+            let mut s = Search::new();
+            for chunk in le.chunks(size) {
+                s.feed(chunk);
+            }
+            assert_eq!(s.finish(), [digits], "chunks of {size}");
+        }
     }
 
     #[test]

@@ -555,3 +555,25 @@ fn a_token_deep_inside_a_packed_binary_is_found() {
         p.remote
     );
 }
+
+#[test]
+fn a_token_in_utf16_text_is_found() {
+    let s = Sandbox::new();
+    s.card(CARD);
+    let mut text = vec![0xff, 0xfe];
+    text.extend(
+        format!("HF_TOKEN={TOKEN}\r\n")
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    s.write("settings.ini", &text);
+    s.commit("windows notepad");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(
+        p.remote
+            .contains(&format!("  - settings.ini (ref: refs/heads/main, token: '{MASKED}')")),
+        "{}",
+        p.remote
+    );
+}
