@@ -164,7 +164,7 @@ impl Search {
             let total = (plen + BODY) as isize;
             // A UTF-16 character's two bytes start at an even offset: a little-endian one with its
             // ASCII byte, a big-endian one with its zero byte.
-            if layout.stride == 2 && (self.base + at) % 2 != 0 {
+            if layout.stride == 2 && !(self.base + at).is_multiple_of(2) {
                 continue;
             }
             // Go's \b: the character before is not a word character (or there is none).
