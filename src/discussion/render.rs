@@ -3,10 +3,13 @@
 //! Card text is untrusted: a licence name or a gating prompt could carry Markdown, HTML, links or
 //! `@mentions`. In bodies every such value is shown inside a code span (no markup, no links, no
 //! mentions are rendered there), with a backtick fence longer than any run inside it and table
-//! pipes escaped. Titles are plain text: values are reduced to a safe character set.
+//! pipes escaped. Titles are plain text: values and key names alike are reduced to a safe
+//! character set ([`inert::title`]), so a key named `extra_gated_x\nremote: error: ...` cannot
+//! forge a line where the title is printed.
 
 use super::{Change, Entry};
 use crate::card::NFAA_TAG;
+use crate::report::inert;
 use serde_json::Value as J;
 
 /// The Hub caps discussion titles at 200 characters (HUB-SPEC 7.2).
@@ -21,22 +24,12 @@ fn title_value(v: &J) -> String {
         J::Array(items) => items.iter().map(title_value).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     };
-    let safe: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "._+-/ ,".contains(c) {
-                c
-            } else {
-                '?'
-            }
-        })
-        .take(MAX_VALUE)
-        .collect();
-    if text.chars().count() > MAX_VALUE {
-        format!("{safe}...")
-    } else {
-        safe
-    }
+    inert::title(&text, MAX_VALUE)
+}
+
+/// A card key name in a title: the same reduction as values (a key is card text too).
+fn title_key(key: &str) -> String {
+    inert::title(key, MAX_VALUE)
 }
 
 /// One change, as a title fragment.
@@ -52,21 +45,21 @@ fn phrase(c: &Change) -> String {
         "license" => format!("License changed: {b} -> {a}"),
         k if k == nfaa && c.after.is_null() => format!("{NFAA_TAG} removed"),
         k if k == nfaa => format!("{NFAA_TAG} added"),
-        k if k.starts_with("section:") => format!("Section removed: {}", title_value(&J::String(k[8..].into()))),
+        k if k.starts_with("section:") => format!("Section removed: {}", title_key(&k[8..])),
         "ref" => format!("Branch deleted: {b}"),
-        k if c.before.is_null() => format!("{} added", title_value(&J::String(k.into()))),
-        k if c.after.is_null() => format!("{} removed", title_value(&J::String(k.into()))),
-        k => format!("{} changed", title_value(&J::String(k.into()))),
+        k if c.before.is_null() => format!("{} added", title_key(k)),
+        k if c.after.is_null() => format!("{} removed", title_key(k)),
+        k => format!("{} changed", title_key(k)),
     }
 }
 
 /// The title: every change named, joined by `; `, at most 200 characters.
 pub fn title(changes: &[Change]) -> String {
-    let mut gating: Vec<&str> = Vec::new();
+    let mut gating: Vec<String> = Vec::new();
     let mut parts: Vec<String> = Vec::new();
     for c in changes {
         if c.key == "gated" || c.key.starts_with("extra_gated_") {
-            gating.push(&c.key);
+            gating.push(title_key(&c.key));
         } else {
             parts.push(phrase(c));
         }
@@ -84,7 +77,12 @@ pub fn title(changes: &[Change]) -> String {
 
 /// Card text as an inert Markdown code span, safe inside a table cell.
 pub fn code(text: &str) -> String {
-    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    // Control and invisible format characters (newlines, escapes, bidi overrides, zero-width)
+    // would break the table row or reorder what a reader sees: each shows as a space.
+    let flat: String = text
+        .chars()
+        .map(|c| if inert::is_hostile(c) { ' ' } else { c })
+        .collect();
     let flat = flat.replace('|', "\\|");
     let longest = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
@@ -177,5 +175,71 @@ mod tests {
         assert_eq!(t, "License set: ?x??http?//evil? ?admin ?b?");
         assert_eq!(code("a`b|c\n@d"), "``a`b\\|c @d``");
         assert_eq!(code("`x`"), "`` `x` ``");
+    }
+
+    /// Issue 10 item 7: a gating key's NAME is card text too. Each hostile form, alone.
+    #[test]
+    fn hostile_key_names_are_inert_in_titles() {
+        let gated = |key: &str| title(&[change(key, J::Null, "yes".into())]);
+        let cases = [
+            (
+                "extra_gated_x\nremote: error: forged",
+                "Gating changed: extra_gated_x?remote? error? forged",
+            ),
+            (
+                "extra_gated_\u{1b}[2J\u{1b}[31mx",
+                "Gating changed: extra_gated_??2J??31mx",
+            ),
+            (
+                "extra_gated_[link](http://evil)",
+                "Gating changed: extra_gated_?link??http?//evil?",
+            ),
+            ("extra_gated_@admin", "Gating changed: extra_gated_?admin"),
+            (
+                "extra_gated_<img src=x onerror=alert(1)>",
+                "Gating changed: extra_gated_?img src?x onerror?alert?1??",
+            ),
+            ("extra_gated_\u{202E}txt.exe", "Gating changed: extra_gated_?txt.exe"),
+            ("extra_gated_a\u{200B}b\u{FEFF}", "Gating changed: extra_gated_a?b?"),
+        ];
+        for (key, want) in cases {
+            assert_eq!(gated(key), want, "{key:?}");
+        }
+        let long = format!("extra_gated_{}", "k".repeat(100));
+        assert_eq!(gated(&long), format!("Gating changed: {}...", &long[..60]));
+        // Watched keys outside gating (administrator-named, but the same path) too.
+        assert_eq!(
+            title(&[change("base_model\n@x", J::Null, "a".into())]),
+            "base_model??x added"
+        );
+    }
+
+    #[test]
+    fn hostile_key_names_show_only_inside_code_spans_in_bodies() {
+        let key = "extra_gated_x\nremote: error: `[l](http://evil)` @admin <img src=x onerror=y> \u{1b}[2J\u{202E}|";
+        let e = Entry {
+            num: 1,
+            title: title(&[change(key, J::Null, "v".into())]),
+            status: "open".into(),
+            author: "hubgate".into(),
+            pusher: None,
+            created_at: "2000-01-01T00:00:00Z".into(),
+            repo: "acme/model".into(),
+            refname: "refs/heads/main".into(),
+            old: "0".repeat(40),
+            new: "1".repeat(40),
+            changes: vec![change(key, J::Null, "v".into())],
+            policies: Vec::new(),
+            override_reason: None,
+            events: Vec::new(),
+        };
+        let b = body(&e);
+        let row = b.lines().find(|l| l.contains("extra_gated_x")).expect("the key's row");
+        assert_eq!(
+            row,
+            "| ``extra_gated_x remote: error: `[l](http://evil)` @admin <img src=x onerror=y>  [2J \\|`` | (absent) | `v` |"
+        );
+        assert!(!b.contains('\u{1b}') && !b.contains('\u{202E}'));
+        assert!(!b.lines().any(|l| l.starts_with("remote:")));
     }
 }

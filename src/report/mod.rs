@@ -5,6 +5,8 @@
 //! the rule, shows the card line with its number, and says how to fix it. Plain text, no colour:
 //! git prefixes every line with `remote: `.
 
+pub mod inert;
+
 use crate::hub::DOCS_URL;
 use crate::verdict::{Code, Finding, Severity, Verdict};
 
