@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use super::Format;
 use crate::discussion::store::Store;
 use crate::discussion::{Entry, Event};
+use crate::report::inert::line;
 
 /// Arguments of `discussions`.
 #[derive(clap::Args)]
@@ -83,24 +84,28 @@ pub(super) fn run(args: Args, ctx: &super::replay::Ctx<'_>) -> Result<ExitCode> 
         match args.format {
             Format::Json => writeln!(out, "{}", serde_json::to_string(e)?)?,
             Format::Text => {
-                writeln!(out, "#{} [{}] {}", e.num, e.status, e.title)?;
+                // Entries hold card text (and titles written before titles were made inert):
+                // every piece is one terminal line, with no control or format character.
+                writeln!(out, "#{} [{}] {}", e.num, line(&e.status), line(&e.title))?;
                 writeln!(
                     out,
                     "  {} {} -> {} by {} at {}",
-                    e.refname,
-                    short(&e.old),
-                    short(&e.new),
-                    e.pusher.as_deref().unwrap_or("(unknown)"),
-                    e.created_at
+                    line(&e.refname),
+                    line(short(&e.old)),
+                    line(short(&e.new)),
+                    line(e.pusher.as_deref().unwrap_or("(unknown)")),
+                    line(&e.created_at)
                 )?;
                 for c in &e.changes {
-                    writeln!(out, "  {}: {} -> {}", c.key, c.before, c.after)?;
+                    let (k, b, a) = (line(&c.key), line(&c.before.to_string()), line(&c.after.to_string()));
+                    writeln!(out, "  {k}: {b} -> {a}")?;
                 }
                 for ev in &e.events {
-                    writeln!(out, "  -- {} by {} at {}", ev.kind, ev.author, ev.created_at)?;
+                    let (kind, author, at) = (line(&ev.kind), line(&ev.author), line(&ev.created_at));
+                    writeln!(out, "  -- {kind} by {author} at {at}")?;
                     if let Some(body) = &ev.body {
-                        for line in body.lines() {
-                            writeln!(out, "     {line}")?;
+                        for l in body.lines() {
+                            writeln!(out, "     {}", line(l))?;
                         }
                     }
                 }
@@ -118,7 +123,11 @@ pub(super) fn run(args: Args, ctx: &super::replay::Ctx<'_>) -> Result<ExitCode> 
                         writeln!(
                             out,
                             "#{} [{}] {} ({}, {})",
-                            e.num, e.status, e.title, e.refname, e.created_at
+                            e.num,
+                            line(&e.status),
+                            line(&e.title),
+                            line(&e.refname),
+                            line(&e.created_at)
                         )?;
                     }
                 }

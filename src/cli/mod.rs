@@ -147,10 +147,13 @@ fn print(findings: &[crate::verdict::Finding], format: Format, several: bool) ->
 }
 
 /// Hook output as the server shows it: on GitLab, only lines that start with `GL-HOOK-ERR:`
-/// reach its interface, so every line gets the prefix (GIT-FORGE.md 3.1).
+/// reach its interface, so every line gets the prefix (GIT-FORGE.md 3.1). Everything a hook
+/// prints passes here, so this is where it is made inert for terminals: no control or invisible
+/// format character from a card, ref or push option reaches a `remote:` line.
 fn for_forge(env: &crate::hook::env::Env, text: &str) -> String {
+    let text = crate::report::inert::terminal(text);
     if env.forge != crate::hook::env::Forge::GitLab {
-        return text.to_owned();
+        return text;
     }
     text.lines().map(|l| format!("GL-HOOK-ERR: {l}\n")).collect()
 }

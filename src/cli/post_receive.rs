@@ -114,7 +114,7 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
                         &mut out,
                         &format!(
                             "hubgate: an earlier push is still not recorded ({}); it stays in {}",
-                            first_line(&e),
+                            crate::report::inert::paths(&first_line(&e), &push.git_dir),
                             Journal::shown(&held.path)
                         ),
                     ),
@@ -136,7 +136,7 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
                 &mut out,
                 &format!(
                     "hubgate: post-receive could not record this push's metadata changes: {}",
-                    first_line(&e)
+                    crate::report::inert::paths(&first_line(&e), &push.git_dir)
                 ),
             );
             tracing::warn!(error = %format!("{e:#}"), push = %push.id, "post-receive could not record a push");

@@ -37,7 +37,12 @@ pub(super) fn run(env: &Env, policies: Option<&Path>) -> ExitCode {
             super::exit_for(&findings)
         }
         Err(e) => {
-            text.push_str(&format!("hubgate: internal error: {e:#}\n"));
+            // The full chain (with server paths) goes to the log only; the pusher reads it with
+            // every absolute path made repository-relative or cut to its file name.
+            tracing::error!(error = format!("{e:#}"), "pre-receive could not check the push");
+            let git_dir = env.git_dir.clone().unwrap_or_else(|| PathBuf::from("."));
+            let shown = crate::report::inert::paths(&format!("{e:#}"), &git_dir);
+            text.push_str(&format!("hubgate: internal error: {shown}\n"));
             if env.fail_open {
                 text.push_str(
                     "hubgate: the push was accepted unchecked (HUBGATE_ON_ERROR=accept); tell an administrator.\n",

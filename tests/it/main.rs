@@ -38,3 +38,6 @@ mod hostile;
 mod gitea_double;
 // Issue 9: the ways around the gate, each tried with real git.
 mod bypass;
+// Issue 10: hostile card text (key names too) is inert on remote: lines, in titles and bodies;
+// pushers never see server paths.
+mod inert;

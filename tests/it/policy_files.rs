@@ -95,7 +95,10 @@ fn assert_refused_and_doctor_fails(s: &Sandbox, entry: &str, why: &str) {
     assert!(!p.ok, "{}", p.remote);
     let shown = format!("{}: unreadable policy file: {why}", s.policies.join(entry).display());
     assert!(p.remote.contains("invalid policy configuration"), "{}", p.remote);
-    assert!(p.remote.contains(&shown), "{}", p.remote);
+    // The pusher reads the file's name, never the server's path to it (issue 10 item 7).
+    let to_pusher = format!(".../{entry}: unreadable policy file: {why}");
+    assert!(p.remote.contains(&to_pusher), "{}", p.remote);
+    assert!(!p.remote.contains(&*s.policies.to_string_lossy()), "{}", p.remote);
     assert!(p.remote.contains("fail closed"), "{}", p.remote);
     let o = hubgate(&s.root, &["doctor", s.server.to_str().expect("utf8")]);
     let report = String::from_utf8_lossy(&o.stdout);
