@@ -93,7 +93,15 @@ fn hook(out: &mut Vec<Check>, kind: &str, file: &Path) -> Option<wrapper::Comman
             check(
                 out,
                 Status::Pass,
-                format!("the previous {kind} hook {} still runs first", chained.display()),
+                format!(
+                    "the previous {kind} hook {} still runs {}",
+                    chained.display(),
+                    if kind == "pre-receive" {
+                        "first"
+                    } else {
+                        "after hubgate"
+                    }
+                ),
             );
         } else {
             check(

@@ -1,7 +1,7 @@
 //! `hubgate install`: putting the hooks where each server runs them, idempotently, reversibly.
 //!
 //! - plain git: `<repo>/hooks/pre-receive` and `post-receive` (or the `core.hooksPath` folder);
-//!   an existing hook is kept as `<hook>.hubgate-chained` and still runs first;
+//!   an existing hook is kept as `<hook>.hubgate-chained` and still runs, with the same input;
 //! - Gitea and Forgejo: `hooks/pre-receive.d/hubgate` and `post-receive.d/hubgate`, which Gitea's
 //!   generated dispatcher runs (GIT-FORGE.md 2.1), or the global `core.hooksPath` folder of newer
 //!   Forgejo (2.5);

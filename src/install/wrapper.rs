@@ -2,8 +2,12 @@
 //!
 //! A wrapper is a POSIX `sh` script whose second line carries [`MARKER`], so hubgate recognises
 //! its own files and never touches anyone else's. When a hook already existed, it is kept as
-//! `<hook>.hubgate-chained` and runs first with the same input: for pre-receive its refusal stands,
-//! for post-receive both always run.
+//! `<hook>.hubgate-chained` and runs with the same input, copied into the repository's own
+//! `hubgate/tmp` folder with every step checked: for pre-receive it runs first and its refusal
+//! stands, and a copy that cannot be made whole refuses the push (fail closed); for post-receive
+//! hubgate reads the input straight from git through `tee` (a failed copy never costs the
+//! record) and the previous hook runs after it from a complete copy, or the wrapper says loudly
+//! what it missed.
 
 use std::path::{Path, PathBuf};
 
@@ -49,7 +53,7 @@ impl Command {
     }
 }
 
-/// The script for hook `kind`; with `chained`, the previous hook runs first.
+/// The script for hook `kind`; with `chained`, the previous hook runs too, with the same input.
 pub fn script(cmd: &Command, kind: &str, chained: bool) -> String {
     let mut head = format!(
         "#!/bin/sh\n{MARKER} {kind} hook: written by `hubgate install`, removed by `hubgate install --uninstall`.\n"
@@ -64,22 +68,77 @@ pub fn script(cmd: &Command, kind: &str, chained: bool) -> String {
     if !chained {
         return format!("{head}exec {}\n", cmd.line(kind));
     }
-    let previous = format!("\"$(dirname \"$0\")/{kind}.{CHAINED}\" \"$@\" < \"$input\"");
-    let run_previous = if kind == "pre-receive" {
-        format!("{previous} || exit $?\n")
+    let template = if kind == "pre-receive" {
+        PRE_RECEIVE
     } else {
-        format!("{previous}\n")
+        POST_RECEIVE
     };
-    format!(
-        "{head}# The hook that was here before runs first with the same input: {kind}.{CHAINED}.\n\
-         input=$(mktemp) || exit 1\n\
-         trap 'rm -f \"$input\"' EXIT\n\
-         cat > \"$input\"\n\
-         {run_previous}\
-         {} < \"$input\"\n",
-        cmd.line(kind)
-    )
+    // The command goes in last, so that nothing in its paths is ever read as a placeholder.
+    let body = format!("{COPY_SETUP}{template}")
+        .replace("{kind}", kind)
+        .replace("{CHAINED}", CHAINED)
+        .replace("{CMD}", &cmd.line(kind));
+    format!("{head}{body}")
 }
+
+/// What both chained wrappers share: where the copy of the input goes, and its cleanup.
+///
+/// The copy lives in the repository's own `hubgate/tmp` folder, not in `$TMPDIR`: `/tmp` is
+/// often a small tmpfs shared by every user of the server, while the repository's file system has
+/// just taken the push's objects; and a copy left by a killed hook stays beside the repository it
+/// belongs to. Every step's status is checked; the messages name no server path.
+const COPY_SETUP: &str = r#"chained="$(dirname "$0")/{kind}.{CHAINED}"
+tmp="${GIT_DIR:-.}/hubgate/tmp"
+input=
+keep=
+trap 'if [ -n "$input" ] && [ -z "$keep" ]; then rm -f "$input"; fi' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+"#;
+
+/// pre-receive: the previous hook runs first, from a complete copy, and its refusal stands; when
+/// the copy cannot be made whole the push is refused (fail closed, exit 2), since the previous
+/// hook and hubgate could not both check it.
+const PRE_RECEIVE: &str = r#"# The hook that was here before runs first, with the same input: {kind}.{CHAINED}.
+# The input is copied whole first; if that fails the push is refused (fail closed).
+refuse() {
+    echo "hubgate: the push was refused unchecked: $1; {kind}.{CHAINED} and hubgate could not both check it (fail closed); tell an administrator." >&2
+    exit 2
+}
+{ mkdir -p "$tmp"; } 2>/dev/null || refuse "the folder hubgate/tmp for a copy of the push cannot be created"
+input=$(mktemp "$tmp/{kind}.XXXXXX" 2>/dev/null) || { input=; refuse "no file for a copy of the push can be created in hubgate/tmp"; }
+{ cat > "$input"; } 2>/dev/null || refuse "copying the push to hubgate/tmp failed (is the disk full?)"
+"$chained" "$@" < "$input" || exit $?
+{CMD} < "$input"
+"#;
+
+/// post-receive: hubgate reads the input straight from git through `tee`, so a failed copy never
+/// costs the record; the previous hook runs after it from the copy, and only from a complete one.
+/// Otherwise the wrapper says loudly what the previous hook missed and where it is: the ref lines
+/// themselves when no copy could be started, the partial copy (kept) when it broke off.
+const POST_RECEIVE: &str = r#"# The hook that was here before runs too, with the same input: {kind}.{CHAINED}.
+# hubgate reads the input straight from git (tee copies it on the way), so a failed copy never
+# costs the record; the previous hook then runs from the copy, if the copy is complete.
+run_hubgate() {
+{CMD}
+}
+if ! { mkdir -p "$tmp" && input=$(mktemp "$tmp/{kind}.XXXXXX"); } 2>/dev/null; then
+    input=
+    echo "hubgate: WARNING: the push was accepted, but {kind}.{CHAINED} did not run: no file for a copy of its input can be created in hubgate/tmp (full disk or permissions). hubgate records the push; the ref updates the previous hook missed follow, for an administrator to run it with." >&2
+    LC_ALL=C awk '{ print "hubgate: missed by {kind}.{CHAINED}: " $0 | "cat 1>&2"; print }' | run_hubgate
+    exit 1
+fi
+exec 4>&1
+copied=$( { { tee "$input" 2>/dev/null; echo $? >&3; } | run_hubgate >&4 3>&-; } 3>&1 )
+exec 4>&-
+if [ "$copied" != 0 ]; then
+    keep=1
+    echo "hubgate: WARNING: the push was accepted and hubgate read all of it, but {kind}.{CHAINED} did not run: copying its input failed (is the disk full?). What was copied is kept in hubgate/tmp/${input##*/}; tell an administrator." >&2
+    exit 1
+fi
+"$chained" "$@" < "$input"
+"#;
 
 /// Whether a file's text is one of ours.
 pub fn is_ours(text: &str) -> bool {
@@ -171,12 +230,39 @@ mod tests {
                 repo_root: root,
                 ..cmd.clone()
             };
-            for chained in [false, true] {
-                let text = script(&cmd, "pre-receive", chained);
+            for (kind, chained) in [("pre-receive", false), ("pre-receive", true), ("post-receive", true)] {
+                let text = script(&cmd, kind, chained);
                 assert!(is_ours(&text));
                 assert_eq!(parse(&text), Some(cmd.clone()), "{text}");
             }
         }
         assert!(!is_ours("#!/bin/sh\necho hi\n"));
+    }
+
+    /// The chained scripts are valid `sh` (the integration tests in tests/it/install_wrapper.rs
+    /// run them through real pushes).
+    #[test]
+    fn chained_scripts_parse_as_sh() {
+        let cmd = Command {
+            bin: "/usr/local/bin/hubgate {kind} {CMD}".into(),
+            ..Command::default()
+        };
+        for kind in ["pre-receive", "post-receive"] {
+            let text = script(&cmd, kind, true);
+            assert!(!text.contains("{CHAINED}"), "{text}");
+            assert!(
+                text.contains("'/usr/local/bin/hubgate {kind} {CMD}'"),
+                "placeholders stay out of paths: {text}"
+            );
+            let o = std::process::Command::new("sh")
+                .args(["-n", "-c", &text])
+                .output()
+                .expect("sh runs");
+            assert!(
+                o.status.success(),
+                "{kind}: {}\n{text}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
     }
 }

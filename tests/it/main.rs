@@ -24,6 +24,8 @@ mod install;
 mod install_fsck;
 // Repository names: the installed root, forge names ignoring case, gitolite's GL_REPO.
 mod install_names;
+// Issue 10: the wrapper over an existing hook checks every step; both hooks see the same input.
+mod install_wrapper;
 // The push scanners: large files, binary files, tokens, over the pushed objects only.
 mod scan;
 // Faults: corrupt outbox, missing policies, unwritable store, hooks killed halfway.
