@@ -43,10 +43,13 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
     let updates = match input::parse(&stdin) {
         Ok(u) => u,
         Err(e) => {
-            let _ = writeln!(out, "hubgate: post-receive: {e}");
+            say_once(&mut out, env, &format!("hubgate: post-receive: {e}"));
             return ExitCode::from(2);
         }
     };
+    if updates.is_empty() {
+        return ExitCode::SUCCESS;
+    }
     let push = Push::new(env, updates);
     let journal = Journal::of(&push.git_dir, &push.repo);
     let say = |out: &mut std::io::StdoutLock<'_>, text: &str| {
@@ -56,7 +59,11 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
     let held = match journal.write(&push) {
         Ok(held) => Some(held),
         Err(e) => {
-            lost(&push, &stdin, &format!("{e:#}"));
+            lost(
+                &push,
+                &stdin,
+                &crate::report::inert::paths(&format!("{e:#}"), &push.git_dir),
+            );
             say(
                 &mut out,
                 "hubgate: WARNING: this push could not be kept for recording (the journal could not be written); \
@@ -181,4 +188,9 @@ fn lost(push: &Push, stdin: &[u8], why: &str) {
     }
     let _ = std::io::stderr().lock().write_all(msg.as_bytes());
     crate::discussion::syslog::send(&msg);
+}
+
+/// One line for the pusher, through the forge's framing and the terminal filter.
+fn say_once(out: &mut std::io::StdoutLock<'_>, env: &Env, text: &str) {
+    let _ = out.write_all(super::for_forge(env, &format!("{text}\n")).as_bytes());
 }

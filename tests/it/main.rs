@@ -43,3 +43,5 @@ mod bypass;
 // Issue 10: hostile card text (key names too) is inert on remote: lines, in titles and bodies;
 // pushers never see server paths.
 mod inert;
+// post-receive's write-ahead journal: kill -9, full disk, kept pushes replayed with their own pusher.
+mod journal;

@@ -206,6 +206,24 @@ impl Sandbox {
         self
     }
 
+    /// Writes the plain post-receive hook again (after a test replaced it), with `config`.
+    pub fn with_post_receive_again(&self, config: &str) {
+        let config_path = self.root.join("hubgate.toml");
+        std::fs::write(&config_path, config).expect("config");
+        let hook = self.server.join("hooks/post-receive");
+        std::fs::write(
+            &hook,
+            format!(
+                "#!/bin/sh\nexec '{}' --policies '{}' --config '{}' post-receive\n",
+                hubgate_bin().display(),
+                self.policies.display(),
+                config_path.display()
+            ),
+        )
+        .expect("hook");
+        make_executable(&hook);
+    }
+
     /// `hubgate discussions --repo <server> list --format json`, parsed.
     pub fn discussions(&self) -> Vec<serde_json::Value> {
         let o = hubgate(
