@@ -16,8 +16,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::hook::{env::Env, gate, input};
-use crate::repo::Repo;
+use crate::hook::push::Push;
+use crate::hook::{env::Env, input};
 
 pub(super) fn run(env: &Env, policies: Option<&Path>) -> ExitCode {
     let mut text = String::new();
@@ -89,16 +89,7 @@ fn read_input(env: &Env) -> Result<Vec<u8>, Unread> {
 fn evaluate(env: &Env, policies: Option<&Path>, stdin: &[u8]) -> Result<(Vec<crate::verdict::Finding>, usize)> {
     let updates = input::parse(stdin).context("cannot read the push from git")?;
     let all = super::load_policies(policies)?;
-    let git_dir = env.git_dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    let repo_name = env.repo_name(&git_dir);
-    let applied = crate::policy::select(&all, &repo_name, None).map_err(anyhow::Error::msg)?;
-    tracing::debug!(repo = %repo_name, policies = applied.policies.len(), refs = updates.len(), "pre-receive");
-    if env.internal_push && applied.policies.iter().all(|p| p.skip_internal_pushes) {
-        tracing::debug!("internal Gitea push; every policy skips those");
-        return Ok((Vec::new(), updates.len()));
-    }
-    let repo = Repo::open(&git_dir, &env.quarantine)?;
-    let findings = gate::check(&repo, &applied, &updates, gate::Scan::Push)?;
-    let findings = crate::policy::overrides::apply(findings, &applied, env.pusher.as_deref(), env.override_reason());
-    Ok((findings, updates.len()))
+    let push = Push::new(env, updates);
+    let findings = crate::hook::pre_receive(&push, &all)?;
+    Ok((findings, push.updates.len()))
 }

@@ -98,15 +98,6 @@ impl Env {
         Name::exact(crate::repo::name::derive(git_dir, self.repo_root.as_deref()))
     }
 
-    /// The reason given with `git push -o hubgate.override=<reason>`, if any.
-    pub fn override_reason(&self) -> Option<&str> {
-        self.push_options
-            .iter()
-            .rev()
-            .find_map(|o| o.strip_prefix("hubgate.override="))
-            .map(str::trim)
-    }
-
     /// Reads the process environment.
     pub fn read() -> Env {
         Self::from_vars(|k| {
@@ -292,8 +283,10 @@ mod tests {
             ("GIT_PUSH_OPTION_0", "ci.skip"),
             ("GIT_PUSH_OPTION_1", "hubgate.override=legal approved"),
         ]);
-        assert_eq!(e.override_reason(), Some("legal approved"));
-        assert!(env(&[("GIT_PUSH_OPTION_COUNT", "0")]).override_reason().is_none());
+        assert_eq!(e.push_options, ["ci.skip", "hubgate.override=legal approved"]);
+        let push = crate::hook::push::Push::new(&e, Vec::new());
+        assert_eq!(push.override_reason(), Some("legal approved"));
+        assert!(env(&[("GIT_PUSH_OPTION_COUNT", "0")]).push_options.is_empty());
         assert!(env(&[("GITEA_INTERNAL_PUSH", "true")]).internal_push);
     }
 

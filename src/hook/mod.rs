@@ -4,3 +4,28 @@ pub mod env;
 pub mod gate;
 pub mod input;
 pub mod push;
+
+use anyhow::Result;
+
+use crate::policy::Policy;
+use crate::verdict::Finding;
+use push::Push;
+
+/// pre-receive as a library pipeline: the push in, its findings out (overrides applied). `all`
+/// are the administrator's policies; those matching the repository apply.
+pub fn pre_receive(push: &Push, all: &[Policy]) -> Result<Vec<Finding>> {
+    let applied = crate::policy::select(all, &push.repo, None).map_err(anyhow::Error::msg)?;
+    tracing::debug!(repo = %push.repo, policies = applied.policies.len(), refs = push.updates.len(), "pre-receive");
+    if push.internal && applied.policies.iter().all(|p| p.skip_internal_pushes) {
+        tracing::debug!("internal Gitea push; every policy skips those");
+        return Ok(Vec::new());
+    }
+    let repo = crate::repo::Repo::open(&push.git_dir, &push.quarantine)?;
+    let findings = gate::check(&repo, &applied, &push.updates, gate::Scan::Push)?;
+    Ok(crate::policy::overrides::apply(
+        findings,
+        &applied,
+        push.pusher.as_deref(),
+        push.override_reason(),
+    ))
+}

@@ -242,19 +242,6 @@ impl Repo {
         self.pushed.as_ref().is_some_and(|h| h.exists(id))
     }
 
-    /// A commit's tree and parents.
-    pub fn commit_parts(&self, id: ObjectId) -> Result<(ObjectId, Vec<ObjectId>)> {
-        let c = self
-            .repo
-            .find_commit(id)
-            .with_context(|| format!("cannot read commit {id}"))?;
-        let tree = c
-            .tree_id()
-            .with_context(|| format!("cannot read the tree of {id}"))?
-            .detach();
-        Ok((tree, c.parent_ids().map(|p| p.detach()).collect()))
-    }
-
     /// The entries of a tree.
     pub fn tree_entries(&self, id: ObjectId) -> Result<Vec<TreeEntry>> {
         let tree = self

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::util::{Sandbox, git, git_cmd};
+use crate::util::{Sandbox, git, git_cmd, raw_id};
 
 const CARD: &str = "---\nlicense: mit\n---\n";
 /// Shaped like a real token: letters and digits.
@@ -167,21 +167,9 @@ fn duplicate_readme_commit(s: &Sandbox) -> String {
     let mut raw = Vec::new();
     for id in [&good, &bad] {
         raw.extend_from_slice(b"100644 README.md\0");
-        raw.extend((0..20).map(|i| u8::from_str_radix(&id[2 * i..2 * i + 2], 16).expect("hex")));
+        raw.extend(raw_id(id));
     }
-    let tree_file = s.root.join("tree.raw");
-    std::fs::write(&tree_file, raw).expect("write");
-    let tree = git(
-        &s.work,
-        &[
-            "hash-object",
-            "-t",
-            "tree",
-            "--literally",
-            "-w",
-            tree_file.to_str().expect("utf8"),
-        ],
-    );
+    let tree = s.raw_tree(&raw);
     let parent = git(&s.work, &["rev-parse", "HEAD"]);
     git(&s.work, &["commit-tree", &tree, "-p", &parent, "-m", "two cards"])
 }
@@ -430,9 +418,7 @@ fn a_tree_over_the_bound_is_refused_not_skipped() {
     let s = Sandbox::new();
     s.card(CARD);
     let blob = git(&s.work, &["rev-parse", "HEAD:README.md"]);
-    let id: Vec<u8> = (0..20)
-        .map(|i| u8::from_str_radix(&blob[2 * i..2 * i + 2], 16).expect("hex"))
-        .collect();
+    let id = raw_id(&blob);
     // 17,000 entries with 4,000-byte names: just over 64 MiB, sorted, otherwise well formed.
     let mut raw = Vec::with_capacity(70 << 20);
     for i in 0..17_000 {
@@ -440,19 +426,7 @@ fn a_tree_over_the_bound_is_refused_not_skipped() {
         raw.extend_from_slice(&id);
     }
     assert!(raw.len() as u64 > 64 << 20);
-    let file = s.root.join("tree.raw");
-    std::fs::write(&file, raw).expect("write");
-    let tree = git(
-        &s.work,
-        &[
-            "hash-object",
-            "-t",
-            "tree",
-            "--literally",
-            "-w",
-            file.to_str().expect("utf8"),
-        ],
-    );
+    let tree = s.raw_tree(&raw);
     let commit = git(&s.work, &["commit-tree", &tree, "-m", "huge folder"]);
     let p = s.push(&[&format!("{commit}:refs/heads/main")]);
     assert!(!p.ok, "{}", p.remote);

@@ -21,27 +21,13 @@ fn run(dir: &Path, args: &[&str]) -> String {
 fn commit_with_two_readmes(s: &Sandbox) -> String {
     s.card("---\nlicense: mit\n---\n");
     let blob = git(&s.work, &["rev-parse", "HEAD:README.md"]);
-    let id: Vec<u8> = (0..20)
-        .map(|i| u8::from_str_radix(&blob[2 * i..2 * i + 2], 16).expect("hex"))
-        .collect();
+    let id = crate::util::raw_id(&blob);
     let mut tree = Vec::new();
     for _ in 0..2 {
         tree.extend_from_slice(b"100644 README.md\0");
         tree.extend_from_slice(&id);
     }
-    let file = s.root.join("tree.raw");
-    std::fs::write(&file, tree).expect("write");
-    let tree = git(
-        &s.work,
-        &[
-            "hash-object",
-            "-t",
-            "tree",
-            "--literally",
-            "-w",
-            file.to_str().expect("utf8"),
-        ],
-    );
+    let tree = s.raw_tree(&tree);
     git(&s.work, &["commit-tree", &tree, "-m", "two READMEs"])
 }
 

@@ -189,24 +189,11 @@ pub fn make_executable(path: &Path) {
 impl Sandbox {
     /// Installs `hubgate post-receive` too, with `config` as the server configuration file.
     pub fn with_post_receive(self, config: &str) -> Sandbox {
-        let config_path = self.root.join("hubgate.toml");
-        std::fs::write(&config_path, config).expect("config");
-        let hook = self.server.join("hooks/post-receive");
-        std::fs::write(
-            &hook,
-            format!(
-                "#!/bin/sh\nexec '{}' --policies '{}' --config '{}' post-receive\n",
-                hubgate_bin().display(),
-                self.policies.display(),
-                config_path.display()
-            ),
-        )
-        .expect("hook");
-        make_executable(&hook);
+        self.with_post_receive_again(config);
         self
     }
 
-    /// Writes the plain post-receive hook again (after a test replaced it), with `config`.
+    /// Writes the plain post-receive hook (again, after a test replaced it), with `config`.
     pub fn with_post_receive_again(&self, config: &str) {
         let config_path = self.root.join("hubgate.toml");
         std::fs::write(&config_path, config).expect("config");
@@ -290,5 +277,23 @@ impl Sandbox {
         )
         .expect("hook");
         make_executable(&hook);
+    }
+}
+
+/// An object id's raw bytes, from its hex form (trees hold ids raw).
+pub fn raw_id(hex: &str) -> Vec<u8> {
+    (0..hex.len() / 2)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect()
+}
+
+impl Sandbox {
+    /// Writes `raw` as a tree object exactly as given (`git mktree` would refuse a malformed one)
+    /// into the work clone, and returns its id.
+    pub fn raw_tree(&self, raw: &[u8]) -> String {
+        let file = self.root.join("tree.raw");
+        std::fs::write(&file, raw).expect("write");
+        let path = file.to_str().expect("utf8");
+        git(&self.work, &["hash-object", "-t", "tree", "--literally", "-w", path])
     }
 }
