@@ -23,6 +23,8 @@ use crate::hook::push::Push;
 use crate::hook::{env::Env, input};
 
 pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> ExitCode {
+    // One deadline for everything below: replays, the store's lock wait, forge requests.
+    let started = Instant::now();
     let mut out = std::io::stdout().lock();
     let read = match &env.max_input.0 {
         Ok(bound) => input::read(std::io::stdin().lock(), *bound).map_err(|e| e.to_string()),
@@ -72,21 +74,22 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
             None
         }
     };
-    let started = Instant::now();
     // The administrator's files, read once; a broken one keeps every push for later.
     let loaded = Config::load(config).and_then(|c| Ok((c, super::load_policies(policies)?)));
-    let recorder = |p: &Push| -> anyhow::Result<Vec<String>> {
-        match &loaded {
-            Ok((config, all)) => record(p, all, config),
-            Err(e) => Err(anyhow::anyhow!("{e:#}")),
-        }
-    };
-    // Pushes kept earlier (crash, full disk, lock, forge) are recorded first, each with its own
-    // pusher, options and time; what the deadline leaves is kept for the next push.
     let budget = loaded
         .as_ref()
         .map(|(c, _)| Duration::from_millis(c.discussions.timeout_ms))
         .unwrap_or(Duration::from_secs(5));
+    let deadline = started + budget;
+    let recorder = |p: &Push| -> anyhow::Result<Vec<String>> {
+        match &loaded {
+            Ok((config, all)) => record(p, all, config, deadline),
+            Err(e) => Err(anyhow::anyhow!("{e:#}")),
+        }
+    };
+    // Pushes kept earlier (crash, full disk, lock, forge) are recorded first, each with its own
+    // pusher, options and time, in the first half of the deadline; what is left waits for the
+    // next push, and this push's own recording keeps the rest.
     for kept in journal.kept() {
         match kept {
             Kept::Damaged(path, why) => {

@@ -48,7 +48,7 @@ pub(super) fn run(repo: &Path, stdin: bool, pusher: Option<String>, dry_run: boo
         let updates = crate::hook::input::parse(lines.as_bytes())?;
         let mut push = Push::new(&env, updates);
         push.pusher = pusher;
-        for line in record(&push, &all, &config)? {
+        for line in record(&push, &all, &config, admin_deadline(&config))? {
             writeln!(out, "{line}")?;
         }
         writeln!(out, "replayed push {} ({} refs)", push.id, push.updates.len())?;
@@ -73,7 +73,7 @@ pub(super) fn run(repo: &Path, stdin: bool, pusher: Option<String>, dry_run: boo
                 }
                 let mut push = *push;
                 push.git_dir = git_dir.clone();
-                match record(&push, &all, &config) {
+                match record(&push, &all, &config, admin_deadline(&config)) {
                     Ok(lines) => {
                         for line in lines {
                             writeln!(out, "  {line}")?;
@@ -101,4 +101,9 @@ pub(super) fn run(repo: &Path, stdin: bool, pusher: Option<String>, dry_run: boo
 
 fn show(path: &Path) -> String {
     path.display().to_string()
+}
+
+/// An administrator's replay may wait longer than a push: at least 30 s per kept push.
+fn admin_deadline(config: &Config) -> std::time::Instant {
+    std::time::Instant::now() + std::time::Duration::from_millis(config.discussions.timeout_ms.max(30_000))
 }

@@ -173,7 +173,7 @@ impl Journal {
             }
             let record = Record {
                 version: 1,
-                id: format!("pending-{name}"),
+                id: format!("{}pending-{name}", crate::discussion::record::LEGACY_ID),
                 repo: String::new(),
                 repo_ignores_case: false,
                 updates: Vec::new(),

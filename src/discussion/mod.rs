@@ -2,10 +2,13 @@
 //! tab (HUB-SPEC 7), kept in the repository itself and mirrored to a forge.
 
 pub mod changes;
+mod layout;
+mod lock;
 pub mod journal;
 pub mod record;
 pub mod render;
 pub mod store;
+pub mod summary;
 pub mod syslog;
 
 use serde::{Deserialize, Serialize};
@@ -69,13 +72,47 @@ pub struct Entry {
     pub policies: Vec<String>,
     /// The override reason given with the push, if any.
     pub override_reason: Option<String>,
+    /// The identity of the push that opened the entry ([`crate::hook::push::Push::id`]); absent
+    /// in entries written before entries were keyed on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push_id: Option<String>,
+    /// The idempotency key the entry was opened under (see [`Entry::identity`]); absent in
+    /// entries written before entries were keyed on their push.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// The opening comment and everything after it.
     pub events: Vec<Event>,
 }
 
 impl Entry {
-    /// The idempotency key: one entry per repository, ref, old and new value.
+    /// The idempotency key stores written before keys named the push used: one entry per
+    /// repository, ref, old and new value. Still read (such stores hold these keys) and still the
+    /// forge marker of entries without a [`Entry::push_id`]; new entries use [`Entry::push_key`].
     pub fn key(repo: &str, refname: &str, old: &str, new: &str) -> String {
         format!("{repo}\0{refname}\0{old}\0{new}")
+    }
+
+    /// The idempotency key of one update of one push: replaying the same push (same identity)
+    /// finds it and records nothing twice, while a later push of the very same update (a revert
+    /// re-applied, a ref deleted and re-created at the same commit) has a new identity and is
+    /// recorded again.
+    pub fn push_key(push_id: &str, refname: &str, old: &str, new: &str) -> String {
+        format!("push\0{push_id}\0{refname}\0{old}\0{new}")
+    }
+
+    /// The idempotency key of an entry about a push as a whole (`what` is `override` or
+    /// `mass-update`): at most one of each per push.
+    pub fn push_scope_key(push_id: &str, what: &str) -> String {
+        format!("push\0{push_id}\0*{what}")
+    }
+
+    /// The key that identifies this entry wherever it is mirrored (the forge marker, which must
+    /// tell a re-applied change from the first one): the key it was opened under, else (older
+    /// entries) the key of older stores.
+    pub fn identity(&self) -> String {
+        match &self.key {
+            Some(key) => key.clone(),
+            None => Entry::key(&self.repo, &self.refname, &self.old, &self.new),
+        }
     }
 }

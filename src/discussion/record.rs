@@ -2,18 +2,25 @@
 //! becomes a discussion entry in the repository's store, then the outbox delivers what waits to
 //! the forge within the deadline.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 
 use super::changes::{Watch, compare};
 use super::store::Store;
-use super::{Change, Entry, Event, render};
+use super::summary::{MASS_UPDATE, PushContext, RefUpdate};
+use super::{Change, Entry, render};
 use crate::config::Config;
 use crate::forge::outbox::Outbox;
 use crate::hook::push::Push;
 use crate::policy::Policy;
 use crate::repo::{Quarantine, Repo};
+
+/// The prefix of [`Push::id`] of a push kept by a hubgate older than push identities (its
+/// journal gives it an id of `legacy:<anything unique>`): besides its own keys, the keys of that
+/// version (repository, ref, old, new) are honoured, so what it recorded before failing is not
+/// recorded twice.
+pub const LEGACY_ID: &str = "legacy:";
 
 /// Whether `refname` is watched: `HEAD` stands for the default branch, the rest are globs.
 fn watched(patterns: &[String], refname: &str, default_branch: Option<&str>) -> bool {
@@ -26,10 +33,13 @@ fn watched(patterns: &[String], refname: &str, default_branch: Option<&str>) -> 
     })
 }
 
-/// Records every watched update of `push` and flushes the outbox; returns the lines for the
-/// pusher. `all` are the administrator's policies (the ones matching the repository apply).
-pub fn record(push: &Push, all: &[Policy], config: &Config) -> Result<Vec<String>> {
-    let deadline = Instant::now() + Duration::from_millis(config.discussions.timeout_ms);
+/// Records `push` and flushes the outbox; returns the lines for the pusher. `all` are the
+/// administrator's policies (the ones matching the repository apply). Every watched ref whose
+/// card changed in a risk-relevant way gets an entry (or, above [`MASS_UPDATE`] such refs, the
+/// push gets one summary entry), a push with an override reason gets an entry recording it, all
+/// written in one store commit keyed on the push's identity. Waiting for the store and the forge
+/// stops at `deadline`.
+pub fn record(push: &Push, all: &[Policy], config: &Config, deadline: Instant) -> Result<Vec<String>> {
     if !config.discussions.enabled {
         return Ok(Vec::new());
     }
@@ -50,11 +60,20 @@ pub fn record(push: &Push, all: &[Policy], config: &Config) -> Result<Vec<String
         }
     }
     let repo = Repo::open(git_dir, &Quarantine::default())?;
-    let store = Store::open(git_dir)?;
+    let store = Store::open(git_dir)?.until(deadline);
     let outbox = Outbox::of(git_dir);
     let default_branch = repo.default_branch();
     let zero = "0".repeat(repo.hash_kind().len_in_hex());
-    let mut lines = Vec::new();
+    let hex = |id: Option<gix::ObjectId>| id.map_or_else(|| zero.clone(), |i| i.to_string());
+    let ctx = PushContext {
+        push_id: push.id.clone(),
+        repo: repo_name.text.clone(),
+        pusher: push.pusher.clone(),
+        override_reason: push.override_reason().map(str::to_owned),
+        policies: applied.policies.iter().map(|p| p.name.clone()).collect(),
+        now: crate::time::rfc3339(crate::time::now()),
+    };
+    let mut changed: Vec<(RefUpdate, Vec<Change>)> = Vec::new();
     for u in &push.updates {
         if !watched(&config.discussions.watch_refs, &u.refname, default_branch.as_deref()) {
             continue;
@@ -80,40 +99,63 @@ pub fn record(push: &Push, all: &[Policy], config: &Config) -> Result<Vec<String
         if changes.is_empty() {
             continue;
         }
-        let hex = |id: Option<gix::ObjectId>| id.map_or_else(|| zero.clone(), |i| i.to_string());
-        let now = crate::time::rfc3339(crate::time::now());
-        let mut entry = Entry {
-            num: 0,
-            title: render::title(&changes),
-            status: "open".into(),
-            author: "hubgate".into(),
-            pusher: push.pusher.clone(),
-            created_at: now.clone(),
-            repo: repo_name.text.clone(),
+        let update = RefUpdate {
             refname: u.refname.clone(),
             old: hex(u.old),
             new: hex(u.new),
-            changes,
-            policies: applied.policies.iter().map(|p| p.name.clone()).collect(),
-            override_reason: push.override_reason().map(str::to_owned),
-            events: Vec::new(),
         };
-        let body = render::body(&entry);
-        entry.events.push(Event {
-            kind: "comment".into(),
-            author: "hubgate".into(),
-            created_at: now,
-            body: Some(body),
-            status: None,
-        });
-        let key = Entry::key(&entry.repo, &entry.refname, &entry.old, &entry.new);
-        let opened = store
-            .open_entry(&key, entry.clone())
-            .context("cannot write the discussion entry")?;
-        if !opened.created {
+        // A push kept by a hubgate older than push identities: what that version recorded
+        // before failing carries its (ref, old, new) key.
+        if push.id.starts_with(LEGACY_ID)
+            && store
+                .find_key(&Entry::key(&ctx.repo, &update.refname, &update.old, &update.new))?
+                .is_some()
+        {
             continue;
         }
-        lines.push(format!("hubgate: opened discussion #{}: {}", opened.num, entry.title));
+        changed.push((update, changes));
+    }
+    let mut batch: Vec<(String, Entry)> = Vec::new();
+    if let Some(reason) = push.override_reason()
+        && !push.updates.is_empty()
+    {
+        let all_updates: Vec<RefUpdate> = push
+            .updates
+            .iter()
+            .map(|u| RefUpdate {
+                refname: u.refname.clone(),
+                old: hex(u.old),
+                new: hex(u.new),
+            })
+            .collect();
+        let key = Entry::push_scope_key(&push.id, "override");
+        batch.push((key, ctx.override_entry(reason, &all_updates)));
+    }
+    if changed.len() > MASS_UPDATE {
+        let titled: Vec<(RefUpdate, String)> = changed
+            .into_iter()
+            .map(|(u, changes)| (u, render::title(&changes)))
+            .collect();
+        let key = Entry::push_scope_key(&push.id, "mass-update");
+        batch.push((key, ctx.mass_update_entry(&titled)));
+    } else {
+        for (u, changes) in changed {
+            let key = Entry::push_key(&push.id, &u.refname, &u.old, &u.new);
+            let title = render::title(&changes);
+            batch.push((key, ctx.entry(&u, changes, title)));
+        }
+    }
+    let mut lines = Vec::new();
+    if !batch.is_empty() {
+        let titles: Vec<String> = batch.iter().map(|(_, e)| e.title.clone()).collect();
+        let opened = store
+            .open_entries(batch)
+            .context("cannot write the discussion entries")?;
+        for (o, title) in opened.iter().zip(titles) {
+            if o.created {
+                lines.push(format!("hubgate: opened discussion #{}: {title}", o.num));
+            }
+        }
     }
     if let Some(gitea) = &config.gitea {
         let (owner, name) = push.forge_owner_name();

@@ -137,9 +137,10 @@ pub fn body(e: &Entry) -> String {
 }
 
 /// A marker that identifies the entry on a forge, so a retried delivery can find it: the hash of
-/// its idempotency key (repository, ref, old, new), hex only, safe inside an HTML comment.
+/// its idempotency key (the push's identity and the update; older entries: repository, ref, old,
+/// new), hex only, safe inside an HTML comment.
 pub fn marker(e: &Entry) -> String {
-    let key = Entry::key(&e.repo, &e.refname, &e.old, &e.new);
+    let key = e.identity();
     gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, key.as_bytes())
         .map_or_else(|_| format!("{}-{}", e.refname.len(), e.num), |id| id.to_string())
 }

@@ -17,6 +17,8 @@ mod cards;
 mod commands;
 // post-receive: discussion entries in the repository and on a Gitea-compatible double.
 mod discussions;
+// The discussion store: one commit per push, sharded trees, old stores migrated, lock waits.
+mod store;
 // hubgate install / doctor / policy explain on plain, Gitea-shaped and GitLab-shaped servers,
 // over file:// and git daemon; overrides.
 mod install;
