@@ -107,26 +107,34 @@ fn replaying_post_receive_adds_nothing_and_unwatched_refs_are_ignored() {
         "feature branches are not watched by default"
     );
     assert_eq!(s.discussions().len(), 2);
-    let config = s.root.join("hubgate.toml");
-    let line = format!("{old} {new} refs/heads/main\n");
-    let out = crate::util::hook(
-        &s.server,
-        &["--config", config.to_str().expect("utf8"), "post-receive"],
-        line.as_bytes(),
-    );
-    assert!(out.status.success());
-    assert_eq!(
-        s.discussions().len(),
-        2,
-        "replay is idempotent: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    // The same push recorded again (as post-receive's journal replays a kept push: same
+    // identity) adds nothing.
+    let config = hubgate::config::Config::load(Some(&s.root.join("hubgate.toml"))).expect("config");
+    let record = hubgate::hook::push::Record {
+        version: 1,
+        id: "1-2-3".into(),
+        repo: "acme/model".into(),
+        repo_ignores_case: false,
+        updates: vec![[Some(old), Some(new), Some("refs/heads/main".into())]],
+        pusher: None,
+        push_options: Vec::new(),
+        forge_repo: None,
+        internal: false,
+        time: 0,
+    };
+    let push = hubgate::hook::push::Push::from_record(record, s.server.clone()).expect("push");
+    let deadline = || std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let first = hubgate::discussion::record::record(&push, &[], &config, deadline()).expect("record");
+    assert_eq!(first.len(), 1, "{first:?}");
+    let again = hubgate::discussion::record::record(&push, &[], &config, deadline()).expect("record");
+    assert!(again.is_empty(), "replay is idempotent: {again:?}");
+    assert_eq!(s.discussions().len(), 3);
     // refs/pr/N is watched; deleting it is itself an entry.
     assert!(s.push(&["HEAD:refs/pr/1"]).ok);
     assert!(s.push(&[":refs/pr/1"]).ok);
     let t = titles(&s);
-    assert_eq!(t[2], "Card created; License set: apache-2.0");
-    assert_eq!(t[3], "Branch deleted: refs/pr/1");
+    assert_eq!(t[3], "Card created; License set: apache-2.0");
+    assert_eq!(t[4], "Branch deleted: refs/pr/1");
 }
 
 #[test]
@@ -368,4 +376,158 @@ fn a_push_whose_recording_fails_is_recorded_by_the_next_one() {
             "not-for-all-audiences added"
         ]
     );
+}
+
+#[test]
+fn the_same_update_pushed_again_is_recorded_again() {
+    let s = Sandbox::new().with_post_receive(CONFIG);
+    let a = s.card("---\nlicense: mit\ntags: [not-for-all-audiences]\n---\n");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let b = s.card("---\nlicense: mit\n---\n");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    // Revert to A, then re-apply B: the second A -> B is the very (ref, old, new) of the first.
+    assert!(s.push(&[&format!("+{a}:refs/heads/main")]).ok);
+    let p = s.push(&[&format!("{b}:refs/heads/main")]);
+    assert!(p.ok, "{}", p.stderr);
+    assert!(
+        p.remote
+            .contains("hubgate: opened discussion #4: not-for-all-audiences removed"),
+        "{}",
+        p.remote
+    );
+    // A ref deleted and re-created at the same commit.
+    assert!(s.push(&[&format!("{b}:refs/pr/1")]).ok);
+    assert!(s.push(&[":refs/pr/1"]).ok);
+    assert!(s.push(&[&format!("{b}:refs/pr/1")]).ok);
+    assert_eq!(
+        titles(&s),
+        [
+            "Card created; License set: mit; not-for-all-audiences added",
+            "not-for-all-audiences removed",
+            "not-for-all-audiences added",
+            "not-for-all-audiences removed",
+            "Card created; License set: mit",
+            "Branch deleted: refs/pr/1",
+            "Card created; License set: mit",
+        ]
+    );
+    let d = s.discussions();
+    assert_ne!(d[1]["push_id"], d[3]["push_id"], "each entry names its own push");
+    crate::util::assert_fsck(&s.server);
+}
+
+#[test]
+fn an_override_on_an_unwatched_branch_is_recorded_with_its_reason_and_pusher() {
+    let s = Sandbox::new().with_post_receive(CONFIG);
+    git(&s.server, &["config", "receive.advertisePushOptions", "true"]);
+    s.policy(
+        "p.toml",
+        "[[policy]]\nname = \"org\"\nrepos = [\"acme/*\"]\noverride = [\"alice\"]\n\
+         [policy.license]\nallow = [\"apache-2.0\"]\noverridable = true\n",
+    );
+    s.card("---\nlicense: mit\n---\n");
+    let o = crate::util::git_cmd(&s.work)
+        .env("HUBGATE_PUSHER", "alice")
+        .args([
+            "push",
+            "-o",
+            "hubgate.override=legal approved",
+            "origin",
+            "HEAD:refs/heads/feature",
+        ])
+        .output()
+        .expect("push");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("the discussion entry of this push records the override"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hubgate: opened discussion #1: Override by alice: 1 ref updated"),
+        "{err}"
+    );
+    let d = s.discussions();
+    assert_eq!(
+        d.len(),
+        1,
+        "feature branches are not watched: the override is the only entry"
+    );
+    assert_eq!(d[0]["override_reason"], "legal approved");
+    assert_eq!(d[0]["pusher"], "alice");
+    assert_eq!(d[0]["ref"], "refs/heads/feature");
+    assert_eq!(d[0]["changes"][1]["key"], "refs/heads/feature");
+    let body = d[0]["events"][0]["body"].as_str().unwrap_or_default();
+    assert!(body.contains("legal approved") && body.contains("alice"), "{body}");
+}
+
+#[test]
+fn more_than_a_hundred_watched_cards_in_one_push_open_one_summary_entry() {
+    let s = Sandbox::new().with_post_receive(CONFIG);
+    s.card("---\nlicense: mit\n---\n");
+    let specs: Vec<String> = (1..=150).map(|i| format!("HEAD:refs/pr/{i}")).collect();
+    let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
+    let p = s.push(&specs);
+    assert!(p.ok, "{}", p.stderr);
+    let title = "Mass update: 150 watched refs changed (150 created, 0 deleted, 0 updated)";
+    assert!(
+        p.remote.contains(&format!("hubgate: opened discussion #1: {title}")),
+        "{}",
+        p.remote
+    );
+    let d = s.discussions();
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0]["ref"], "refs/pr/*");
+    let changes = d[0]["changes"].as_array().cloned().unwrap_or_default();
+    assert_eq!(changes.len(), 101, "100 listed, the rest counted");
+    assert_eq!(changes[0]["after"], "Card created; License set: mit");
+    assert_eq!(changes[100]["after"], "50 more refs");
+    assert_eq!(
+        git(&s.server, &["rev-list", "--count", "refs/hubgate/discussions"]),
+        "1",
+        "one store commit for the push"
+    );
+    // At the cap, one entry per ref, still in one commit.
+    let specs: Vec<String> = (1..=100).map(|i| format!("HEAD:refs/pr/x{i}")).collect();
+    let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
+    assert!(s.push(&specs).ok);
+    assert_eq!(s.discussions().len(), 101);
+    assert_eq!(
+        git(&s.server, &["rev-list", "--count", "refs/hubgate/discussions"]),
+        "2"
+    );
+    crate::util::assert_fsck(&s.server);
+}
+
+#[test]
+fn a_stale_lock_left_by_a_killed_process_delays_no_push() {
+    let s = Sandbox::new().with_post_receive(CONFIG);
+    s.card("---\nlicense: mit\n---\n");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let lock = s.server.join("refs/hubgate/discussions.lock");
+    std::fs::write(&lock, "").expect("lock");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&lock)
+        .expect("open")
+        .set_modified(old)
+        .expect("mtime");
+    for (i, licence) in ["apache-2.0", "bsd"].iter().enumerate() {
+        s.card(&format!("---\nlicense: {licence}\n---\n"));
+        let started = std::time::Instant::now();
+        let p = s.push(&["HEAD:refs/heads/main"]);
+        assert!(
+            p.ok && p.remote.contains(&format!("opened discussion #{}", i + 2)),
+            "{}",
+            p.remote
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+    assert!(!lock.exists());
+    crate::util::assert_fsck(&s.server);
 }
