@@ -224,3 +224,103 @@ h = measure([bin_, "pre-receive"], lines, repo)
 rss = peak_kib([bin_, "pre-receive"], lines, repo) / 1024
 print(f"\n1,000 refs in one push (every card parsed and verified): median {h:.1f} ms, peak RSS {rss:.1f} MiB")
 PY
+
+# Issue 10: the discussion store at scale. (a) 10,000 watched refs (`refs/pr/*`, each a distinct
+# commit with its own card) created in one push and recorded by post-receive: time and repository
+# growth (`du -sb objects` before and after); above the mass-update cap (100) the push is one
+# summary entry in one store commit. (b) One entry written by post-receive on a store already
+# holding 100,000 entries, built with git fast-import in the store's sharded layout (checked by
+# `hubgate discussions show` reading the first and the last before measuring).
+python3 - "$BIN" "$RUNS" "$TMP" <<'PY'
+import hashlib, json, os, statistics, subprocess, sys, time
+bin_, runs, tmp = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+zero = "0" * 40
+env = {**os.environ, "GIT_DIR": "."}
+
+def git(repo, *args, data=None):
+    return subprocess.run(["git", "-C", repo, *args], input=data, capture_output=True, check=True).stdout.decode().strip()
+
+def du(repo):
+    return int(subprocess.run(["du", "-sb", os.path.join(repo, "objects")], capture_output=True, text=True, check=True).stdout.split()[0])
+
+def post_receive(repo, config, lines):
+    t = time.perf_counter()
+    p = subprocess.run([bin_, "--config", config, "post-receive"], input=lines, cwd=repo, capture_output=True, env=env)
+    ms = (time.perf_counter() - t) * 1000
+    if b"opened discussion" not in p.stdout:
+        sys.exit(f"post-receive opened no entry: {p.stdout.decode()[:2000]} {p.stderr.decode()[:2000]}")
+    return ms, p.stdout.decode()
+
+config = os.path.join(tmp, "watch-pr.toml")
+with open(config, "w") as f:
+    f.write('[discussions]\nwatch-refs = ["HEAD", "refs/pr/*"]\n')
+
+# (a) 10,000 refs/pr/* in one push.
+N = 10_000
+samples = []
+for run in range(3):
+    repo = os.path.join(tmp, f"pr-{run}.git")
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", repo], check=True)
+    script = []
+    for i in range(N):
+        card = f"---\nlicense: mit\ntags: [pr{i}]\n---\n# PR {i}\n"
+        script.append(f"commit refs/pr/{i}\ncommitter B <b@example.org> 1000000000 +0000\ndata 1\nx\nM 100644 inline README.md\ndata {len(card)}\n{card}\n")
+    git(repo, "fast-import", "--quiet", data="".join(script).encode())
+    tips = dict(line.split(" ", 1)[::-1] for line in git(repo, "for-each-ref", "--format=%(objectname) %(refname)", "refs/pr/").splitlines())
+    lines = "".join(f"{zero} {tips[f'refs/pr/{i}']} refs/pr/{i}\n" for i in range(N)).encode()
+    before = du(repo)
+    ms, out = post_receive(repo, config, lines)
+    samples.append((ms, du(repo) - before, out.strip().splitlines()[0]))
+ms = statistics.median(s[0] for s in samples)
+grow = statistics.median(s[1] for s in samples)
+print(f"\n10,000 watched refs/pr/* created in one push, post-receive: median {ms:.0f} ms over 3 repositories, "
+      f"repository growth {grow / 1e6:.3f} MB ({grow} bytes); {samples[0][2]}")
+
+# (b) One entry on a store of 100,000 entries.
+repo = os.path.join(tmp, "store-100k.git")
+subprocess.run(["git", "init", "-q", "--bare", "-b", "main", repo], check=True)
+M = 100_000
+body = "hubgate recorded a risk-relevant metadata change.\n\n" + "| Key | Before | After |\n|---|---|---|\n| `license` | `mit` | `apache-2.0` |\n" * 8
+def entry(n):
+    return json.dumps({"num": n, "title": "License changed: mit -> apache-2.0", "status": "open", "author": "hubgate",
+                       "pusher": "bench", "created_at": "2000-01-01T00:00:00Z", "repo": "acme/model", "ref": "refs/heads/main",
+                       "old": "1" * 40, "new": "2" * 40, "changes": [{"key": "license", "before": "mit", "after": "apache-2.0"}],
+                       "policies": [], "override_reason": None, "push_id": f"bench-{n}",
+                       "events": [{"type": "comment", "author": "hubgate", "created_at": "2000-01-01T00:00:00Z", "body": body}]},
+                      indent=2)
+out = bytearray(b"commit refs/hubgate/discussions\ncommitter hubgate <hubgate@localhost> 1000000000 +0000\ndata 4\nseed\n")
+for n in range(1, M + 1):
+    key = f"push\0bench-{n}\0refs/heads/main\0{'1' * 40}\0{'2' * 40}".encode()
+    hexk = hashlib.sha1(b"blob %d\0" % len(key) + key).hexdigest()
+    e = entry(n).encode()
+    out += f"M 100644 inline entries/{n // 1000:03}/{n:06}.json\ndata {len(e)}\n".encode() + e + b"\n"
+    k = str(n).encode()
+    out += f"M 100644 inline keys/{hexk[:2]}/{hexk[2:4]}/{hexk[4:]}\ndata {len(k)}\n".encode() + k + b"\n"
+out += b"\n"
+t = time.perf_counter()
+git(repo, "fast-import", "--quiet", data=bytes(out))
+seed_s = time.perf_counter() - t
+for n in (1, M):
+    shown = subprocess.run([bin_, "discussions", "--repo", repo, "--format", "json", "show", str(n)], capture_output=True, text=True)
+    if shown.returncode != 0 or json.loads(shown.stdout)["num"] != n:
+        sys.exit(f"the seeded store does not read back: {shown.stdout[:500]} {shown.stderr[:500]}")
+# Card commits on main to record, one entry per run.
+licences = ["mit", "apache-2.0", "bsd", "isc"]
+script = []
+for i in range(runs + 1):
+    card = f"---\nlicense: {licences[i % 4]}\ntags: [r{i}]\n---\n"
+    script.append(f"commit refs/heads/main\ncommitter B <b@example.org> {1000000000 + i} +0000\ndata 1\nx\nM 100644 inline README.md\ndata {len(card)}\n{card}\n")
+git(repo, "fast-import", "--quiet", data="".join(script).encode())
+writes, grows = [], []
+for i in range(runs):
+    old, new = git(repo, "rev-parse", f"main~{runs - i}"), git(repo, "rev-parse", f"main~{runs - 1 - i}")
+    before = du(repo)
+    ms, _ = post_receive(repo, config, f"{old} {new} refs/heads/main\n".encode())
+    writes.append(ms)
+    grows.append(du(repo) - before)
+count = subprocess.run([bin_, "discussions", "--repo", repo, "show", str(M + runs)], capture_output=True)
+if count.returncode != 0:
+    sys.exit("the last entry is not numbered 100,000 + runs")
+print(f"post-receive writing one entry on a store of 100,000 entries (seeded in {seed_s:.1f} s): median {statistics.median(writes):.2f} ms, "
+      f"max {max(writes):.2f} ms over {runs} entries; repository growth per entry (loose objects) median {statistics.median(grows) / 1e3:.1f} kB")
+PY
