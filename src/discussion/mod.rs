@@ -2,9 +2,9 @@
 //! tab (HUB-SPEC 7), kept in the repository itself and mirrored to a forge.
 
 pub mod changes;
+pub mod journal;
 mod layout;
 mod lock;
-pub mod journal;
 pub mod record;
 pub mod render;
 pub mod store;

@@ -233,6 +233,8 @@ mod tests {
             policies: Vec::new(),
             override_reason: None,
             events: Vec::new(),
+            push_id: None,
+            key: None,
         };
         let b = body(&e);
         let row = b.lines().find(|l| l.contains("extra_gated_x")).expect("the key's row");
