@@ -21,9 +21,9 @@ use anyhow::{Context, Result};
 use crate::hook::push::{Push, Record};
 use crate::repo::name::Name;
 
-/// A temporary journal file untouched for this long belongs to a writer that is gone (a write
-/// takes milliseconds).
-const INTERRUPTED_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+/// A temporary journal file is considered only once it is this old: its writer locks it right
+/// after creating it, so by then an unlocked one belongs to a writer that is gone.
+const INTERRUPTED_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The journal of one repository.
 pub struct Journal {
@@ -127,19 +127,14 @@ impl Journal {
                 continue;
             }
             if name.ends_with(".tmp") {
-                // Being written now (its writer locks it only once it exists), or a write that a
-                // crash interrupted: only an old one is reported.
+                // Its writer locks it right after creating it: a young one may not be locked yet.
                 let age = std::fs::metadata(&path)
                     .and_then(|m| m.modified())
                     .ok()
                     .and_then(|t| t.elapsed().ok());
-                if age.is_some_and(|a| a > INTERRUPTED_AFTER) {
-                    out.push(Kept::Damaged(
-                        path,
-                        "a journal write was interrupted before it completed".into(),
-                    ));
+                if age.is_none_or(|a| a <= INTERRUPTED_AFTER) {
+                    continue;
                 }
-                continue;
             }
             let Ok(file) = File::open(&path) else {
                 out.push(Kept::Damaged(path, "cannot be opened".into()));
@@ -153,8 +148,14 @@ impl Journal {
                 path: path.clone(),
                 _lock: file,
             };
+            // An interrupted write may have reached the disk whole (killed before its rename):
+            // then it is a push like any other; if not, it is reported.
             match self.read(&path, &name) {
                 Ok(push) => out.push(Kept::Push(Box::new(push), held)),
+                Err(e) if name.ends_with(".tmp") => out.push(Kept::Damaged(
+                    path,
+                    format!("a journal write was interrupted before it completed ({e})"),
+                )),
                 Err(e) => out.push(Kept::Damaged(path, e)),
             }
         }

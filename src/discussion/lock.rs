@@ -21,9 +21,9 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{Context, Result, bail};
 
 /// The age from which a ref lock file, found while holding the store's lock, is taken for one
-/// left by a dead process. Real holds last milliseconds (lock, write 41 bytes, rename); ten
-/// seconds is a thousand times that and more, yet short enough that a crash is forgotten quickly.
-pub const STALE_AFTER: Duration = Duration::from_secs(10);
+/// left by a dead process. Real holds last milliseconds (lock, write 41 bytes, rename); two
+/// seconds is a thousand times that, and short enough that a crash is forgotten by the next push.
+pub const STALE_AFTER: Duration = Duration::from_secs(2);
 
 /// The store's write lock, held until dropped.
 pub(super) struct WriteLock {

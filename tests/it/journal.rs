@@ -101,7 +101,8 @@ fn killed_at_staggered_points_every_entry_lands_once_with_its_own_pusher() {
 
 #[test]
 fn a_kept_push_keeps_its_pusher_and_reason_and_replay_records_it() {
-    let s = Sandbox::new().with_post_receive(CONFIG);
+    // A deadline shorter than the age at which a ref lock counts as stale (2 s).
+    let s = Sandbox::new().with_post_receive(&format!("{CONFIG}timeout-ms = 1000\n"));
     git(&s.server, &["config", "receive.advertisePushOptions", "true"]);
     s.policy(
         "p.toml",
