@@ -183,7 +183,7 @@ pub fn flush(
         if left.is_zero() {
             anyhow::bail!("out of time");
         }
-        let client = crate::forge::gitea::Client::new(gitea, &item.owner, &item.repo, left)?;
+        let client = crate::forge::gitea::Client::new(gitea, &item.owner, &item.repo, deadline)?;
         // Always look for an earlier delivery first: a lost answer or a concurrent flush elsewhere
         // must not create a second issue.
         client.deliver(&item.entry, true)

@@ -4,7 +4,7 @@
 //! already carries the entry's marker, so an issue whose creation succeeded but whose answer was
 //! lost is never created twice.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -21,6 +21,8 @@ pub struct Client {
     repo: String,
     label: String,
     label_color: String,
+    /// Every request ends by then.
+    deadline: Instant,
 }
 
 #[derive(Deserialize)]
@@ -37,13 +39,11 @@ struct Issue {
 }
 
 impl Client {
-    /// A client for `owner/repo` with requests bounded by `timeout`.
-    pub fn new(cfg: &crate::config::Gitea, owner: &str, repo: &str, timeout: Duration) -> Result<Client> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .build()
-            .into();
+    /// A client for `owner/repo` whose requests all end by `deadline`: one delivery takes several
+    /// requests, and each gets only the time left, so a forge that answers slowly cannot stretch
+    /// the caller past its deadline.
+    pub fn new(cfg: &crate::config::Gitea, owner: &str, repo: &str, deadline: Instant) -> Result<Client> {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
         Ok(Client {
             agent,
             api: format!("{}/api/v1", cfg.url.trim_end_matches('/')),
@@ -52,7 +52,18 @@ impl Client {
             repo: repo.to_owned(),
             label: cfg.label.clone(),
             label_color: cfg.label_color.clone(),
+            deadline,
         })
+    }
+
+    /// The time left before the deadline, or an error once it has passed.
+    fn left(&self) -> Result<Duration> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        anyhow::ensure!(
+            !left.is_zero(),
+            "out of time: the forge did not answer before the deadline"
+        );
+        Ok(left)
     }
 
     fn url(&self, path: &str) -> String {
@@ -68,6 +79,9 @@ impl Client {
             .agent
             .get(url)
             .header("Authorization", self.auth())
+            .config()
+            .timeout_global(Some(self.left()?))
+            .build()
             .call()
             .map_err(transport)?;
         check(resp.status().as_u16(), "GET", url)?;
@@ -79,6 +93,9 @@ impl Client {
             .agent
             .post(url)
             .header("Authorization", self.auth())
+            .config()
+            .timeout_global(Some(self.left()?))
+            .build()
             .send_json(body)
             .map_err(transport)?;
         check(resp.status().as_u16(), "POST", url)?;

@@ -181,8 +181,13 @@ fn command_checks(out: &mut Vec<Check>, cmd: &wrapper::Command, targets: &[PathB
         for target in targets.iter().filter(|_| layout != Layout::GitLab) {
             let name = crate::repo::name::derive(target, cmd.repo_root.as_deref());
             let (owner, repo) = name.rsplit_once('/').unwrap_or(("", &name));
-            match crate::forge::gitea::Client::new(gitea, owner, repo, std::time::Duration::from_secs(5))
-                .and_then(|c| c.check())
+            match crate::forge::gitea::Client::new(
+                gitea,
+                owner,
+                repo,
+                std::time::Instant::now() + std::time::Duration::from_secs(5),
+            )
+            .and_then(|c| c.check())
             {
                 Ok(()) => check(
                     out,

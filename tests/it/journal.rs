@@ -280,3 +280,44 @@ fn a_long_outbox_flush_never_holds_up_a_post_receive() {
     assert!(text.contains("#2") || text.contains("000000002"), "{text}");
     drop(lock);
 }
+
+#[test]
+fn a_forge_answering_every_request_in_2_5_s_cannot_stretch_post_receive_past_its_deadline() {
+    use crate::gitea_double::{Gitea, Mode};
+    let gitea = Gitea::start();
+    gitea.set(Mode::Slow(std::time::Duration::from_millis(2500)));
+    let config = format!(
+        "[discussions]\nwatch-refs = [\"refs/heads/*\"]\ntimeout-ms = 3000\n[gitea]\nurl = \"{}\"\ntoken-env = \"HUBGATE_TEST_GITEA_TOKEN\"\nlabel = \"risk-metadata\"\n",
+        gitea.url
+    );
+    let s = Sandbox::new();
+    std::fs::write(s.root.join("hubgate.toml"), &config).expect("config");
+    let mut lines = String::new();
+    for i in 0..3 {
+        git(&s.work, &["checkout", "-q", "--orphan", &format!("b{i}")]);
+        let id = s.card(&format!("---\nlicense: mit\ntags: [t{i}]\n---\n"));
+        assert!(s.push(&[&format!("b{i}:refs/heads/b{i}")]).ok);
+        lines.push_str(&format!("{} {id} refs/heads/b{i}\n", "0".repeat(40)));
+    }
+    let started = std::time::Instant::now();
+    let out = crate::util::hook_env(
+        &s.server,
+        &[
+            "--config",
+            s.root.join("hubgate.toml").to_str().expect("utf8"),
+            "post-receive",
+        ],
+        lines.as_bytes(),
+        &[("HUBGATE_TEST_GITEA_TOKEN", &gitea.token)],
+    );
+    let took = started.elapsed();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        took < std::time::Duration::from_millis(3500),
+        "post-receive took {took:?}\n{said}"
+    );
+    assert!(said.contains("opened discussion #3"), "{said}");
+    assert!(said.contains("wait in the outbox"), "{said}");
+    assert_eq!(s.discussions().len(), 3);
+}
