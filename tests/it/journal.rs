@@ -321,3 +321,36 @@ fn a_forge_answering_every_request_in_2_5_s_cannot_stretch_post_receive_past_its
     assert!(said.contains("wait in the outbox"), "{said}");
     assert_eq!(s.discussions().len(), 3);
 }
+
+#[test]
+fn a_killed_1500_ref_push_is_recorded_once_by_the_next_push() {
+    for delay in [0u64, 100] {
+        let s = Sandbox::new().with_post_receive(CONFIG);
+        s.card("---\nlicense: mit\n---\n");
+        let specs: Vec<String> = (0..1500).map(|i| format!("HEAD:refs/heads/m{i:04}")).collect();
+        let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
+        killing_hook(&s, delay);
+        let (ok, err) = push_as(&s, "alice", &[], &specs);
+        assert!(ok, "{err}");
+        s.with_post_receive_again(CONFIG);
+        s.card("---\nlicense: apache-2.0\n---\n");
+        let (ok, err) = push_as(&s, "bob", &[], &["HEAD:refs/heads/main"]);
+        assert!(ok, "{err}");
+        let entries = s.discussions();
+        let alice: Vec<&serde_json::Value> = entries.iter().filter(|e| e["pusher"] == "alice").collect();
+        assert_eq!(
+            alice.len(),
+            1,
+            "one summary entry for the mass update (kill after {delay} ms): {err}"
+        );
+        let title = alice[0]["title"].as_str().unwrap_or_default();
+        assert!(title.contains("1500"), "{title}");
+        assert_eq!(entries.iter().filter(|e| e["pusher"] == "bob").count(), 1);
+        assert!(
+            !s.server
+                .join("hubgate/journal")
+                .read_dir()
+                .is_ok_and(|mut d| d.next().is_some())
+        );
+    }
+}
