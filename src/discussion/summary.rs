@@ -140,7 +140,7 @@ fn more(total: usize) -> Option<Change> {
 }
 
 /// The ref an entry about several refs names: the ref itself when there is one, else the glob
-/// of their longest common prefix up to a `/` (`refs/pr/*`), with no commits.
+/// of their longest common prefix up to a `/` (`refs/pr/*`), with all-zero commits.
 fn scope(updates: &[RefUpdate]) -> RefUpdate {
     if let [one] = updates {
         return one.clone();
@@ -155,10 +155,13 @@ fn scope(updates: &[RefUpdate]) -> RefUpdate {
         prefix = &prefix[..common];
     }
     let cut = prefix.rfind('/').map_or(0, |i| i + 1);
+    // No single pair of commits: all-zero ids keep the entry's documented shape (CONTRACT.md:
+    // `old` and `new` are hex ids).
+    let zero = "0".repeat(updates.first().map_or(40, |u| u.old.len().max(u.new.len())));
     RefUpdate {
         refname: format!("{}*", &prefix[..cut]),
-        old: String::new(),
-        new: String::new(),
+        old: zero.clone(),
+        new: zero,
     }
 }
 
