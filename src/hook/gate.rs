@@ -85,10 +85,11 @@ fn without_quarantine(repo: &Repo, updates: &[Update], scan: Scan) -> Result<cra
     let mut w = crate::scan::walk::Walker::new(repo);
     for u in updates.iter().filter(|u| !u.refname.starts_with(RESERVED_NAMESPACE)) {
         let Some(new) = u.new else { continue };
+        let (target, tags) = repo.target(new)?;
         if u.old != Some(new) {
-            w.tags(new, &u.refname)?;
+            w.tags(&tags, &u.refname)?;
         }
-        let new = match repo.target(new)? {
+        let new = match target {
             Target::Commit(c) => c,
             other => {
                 w.target(other, &u.refname)?;

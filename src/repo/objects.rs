@@ -9,9 +9,33 @@ use gix::ObjectId;
 use super::Repo;
 use super::tree::{self, RawEntry};
 
+/// The longest chain of annotated tags hubgate follows (a longer one is refused as an error).
+pub const MAX_TAG_CHAIN: usize = 64;
+
 /// The largest tree hubgate reads: 64 MiB is over a million entries, far above any real folder
 /// (git's own source tree is 30 kB); a larger one is refused, not skipped.
 pub const MAX_TREE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A tree as the walk reads it.
+#[derive(Debug)]
+pub enum TreeRead {
+    /// Its entries.
+    Entries(Vec<RawEntry>),
+    /// Over [`MAX_TREE_BYTES`]: refused, not parsed.
+    TooLarge(u64),
+    /// Bytes that do not parse as a tree.
+    NotATree,
+}
+
+impl TreeRead {
+    /// The entries, or none.
+    pub fn entries(self) -> Vec<RawEntry> {
+        match self {
+            TreeRead::Entries(e) => e,
+            _ => Vec::new(),
+        }
+    }
+}
 
 /// What a ref's new value is, once annotated tags are peeled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,49 +66,46 @@ pub struct Reached {
 }
 
 impl Repo {
-    /// Follows annotated tags (chains included) to the commit, tree or blob they end at.
-    pub fn target(&self, id: ObjectId) -> Result<Target> {
-        let object = self
-            .repo
-            .find_object(id)
-            .with_context(|| format!("object {id} is missing from the repository"))?
-            .peel_tags_to_end()
-            .with_context(|| format!("cannot peel {id}"))?;
-        Ok(match object.kind {
-            gix::object::Kind::Commit => Target::Commit(object.id),
-            gix::object::Kind::Tree => Target::Tree(object.id),
-            gix::object::Kind::Blob => Target::Blob(object.id),
-            gix::object::Kind::Tag => anyhow::bail!("tag {id} does not end at an object"),
-        })
-    }
-
-    /// The annotated tag objects from `id` down to what they point at (empty when `id` is not a
-    /// tag): their messages are text the push brings.
-    pub fn tag_chain(&self, id: ObjectId) -> Result<Vec<ObjectId>> {
-        let mut out = Vec::new();
+    /// Follows annotated tags (chains included) to the commit, tree or blob they end at, and
+    /// returns the tags on the way: their messages are text the push brings.
+    pub fn target(&self, id: ObjectId) -> Result<(Target, Vec<ObjectId>)> {
+        let mut tags = Vec::new();
         let mut at = id;
         // Tag chains are short; a bound keeps a cycle of hostile ids from spinning.
-        for _ in 0..64 {
+        for _ in 0..MAX_TAG_CHAIN {
             let object = self
                 .repo
                 .find_object(at)
                 .with_context(|| format!("object {at} is missing from the repository"))?;
-            if !object.kind.is_tag() {
-                break;
-            }
-            out.push(at);
-            at = object
-                .try_into_tag()
-                .with_context(|| format!("cannot read tag {at}"))?
-                .target_id()
-                .with_context(|| format!("cannot read the target of tag {at}"))?
-                .detach();
+            let target = match object.kind {
+                gix::object::Kind::Commit => Target::Commit(at),
+                gix::object::Kind::Tree => Target::Tree(at),
+                gix::object::Kind::Blob => Target::Blob(at),
+                gix::object::Kind::Tag => {
+                    tags.push(at);
+                    at = object
+                        .try_into_tag()
+                        .with_context(|| format!("cannot read tag {at}"))?
+                        .target_id()
+                        .with_context(|| format!("cannot read the target of tag {at}"))?
+                        .detach();
+                    continue;
+                }
+            };
+            return Ok((target, tags));
         }
-        Ok(out)
+        anyhow::bail!("tag {id} starts a chain of more than {MAX_TAG_CHAIN} tags")
     }
 
     /// A commit's tree, parents and committer time (seconds).
     pub fn commit_info(&self, id: ObjectId) -> Result<(ObjectId, Vec<ObjectId>, i64)> {
+        self.commit_read(id)
+            .map(|(tree, parents, time, _)| (tree, parents, time))
+    }
+
+    /// [`Repo::commit_info`] and the commit's raw bytes (its message and headers are searched for
+    /// tokens), in one read.
+    pub fn commit_read(&self, id: ObjectId) -> Result<(ObjectId, Vec<ObjectId>, i64, Vec<u8>)> {
         let c = self
             .repo
             .find_commit(id)
@@ -94,11 +115,12 @@ impl Repo {
             .with_context(|| format!("cannot read the tree of {id}"))?
             .detach();
         let time = c.time().map(|t| t.seconds).unwrap_or(0);
-        Ok((tree, c.parent_ids().map(|p| p.detach()).collect(), time))
+        let parents = c.parent_ids().map(|p| p.detach()).collect();
+        Ok((tree, parents, time, c.data.clone()))
     }
 
-    /// A commit's or tag's raw bytes (headers and message): searched for tokens like any file.
-    pub fn raw_commit(&self, id: ObjectId) -> Result<Vec<u8>> {
+    /// An object's raw bytes (a tag's headers and message): searched for tokens like any file.
+    pub fn raw_object(&self, id: ObjectId) -> Result<Vec<u8>> {
         let object = self
             .repo
             .find_object(id)
@@ -106,24 +128,23 @@ impl Repo {
         Ok(object.detach().data)
     }
 
-    /// A tree's entries as written; `None` when its bytes are not a tree. Trees larger than
-    /// [`MAX_TREE_BYTES`] are not loaded: [`Repo::tree_too_large`] says so first.
-    pub fn raw_tree(&self, id: ObjectId) -> Result<Option<Vec<RawEntry>>> {
-        if self.tree_too_large(id)?.is_some() {
-            return Ok(None);
-        }
+    /// A tree's entries as written, or why they are not given: more than [`MAX_TREE_BYTES`]
+    /// (refused, not parsed), or bytes that are not a tree.
+    pub fn raw_tree(&self, id: ObjectId) -> Result<TreeRead> {
         let object = self
             .repo
             .find_object(id)
             .with_context(|| format!("cannot read tree {id}"))?;
         anyhow::ensure!(object.kind.is_tree(), "object {id} is not a tree");
-        Ok(tree::parse(&object.data, self.repo.object_hash().len_in_bytes()))
-    }
-
-    /// The size of a tree over [`MAX_TREE_BYTES`], read from its header.
-    pub fn tree_too_large(&self, id: ObjectId) -> Result<Option<u64>> {
-        let size = self.object_size(id)?;
-        Ok((size > MAX_TREE_BYTES).then_some(size))
+        if object.data.len() as u64 > MAX_TREE_BYTES {
+            return Ok(TreeRead::TooLarge(object.data.len() as u64));
+        }
+        Ok(
+            match tree::parse(&object.data, self.repo.object_hash().len_in_bytes()) {
+                Some(entries) => TreeRead::Entries(entries),
+                None => TreeRead::NotATree,
+            },
+        )
     }
 
     /// Every commit some ref points at (tags peeled), before the push: where the history the
@@ -137,7 +158,7 @@ impl Repo {
                 // A symbolic ref to an unborn branch, or a broken ref: it reaches nothing.
                 continue;
             };
-            if let Ok(Target::Commit(c)) = self.target(id.detach()) {
+            if let Ok((Target::Commit(c), _)) = self.target(id.detach()) {
                 out.push(c);
             }
         }
@@ -182,21 +203,24 @@ impl Repo {
         Ok(true)
     }
 
-    /// Passes the bytes of blob `id` to `each` in chunks. Quarantined blobs stored whole are
-    /// inflated as a stream (memory stays bounded whatever their size); any other blob is read
-    /// whole when it is at most `max` bytes, and reported [`Streamed::TooLarge`] otherwise.
-    pub fn stream_blob(&self, id: ObjectId, max: u64, each: &mut dyn FnMut(&[u8])) -> Result<Streamed> {
+    /// Passes the bytes of blob `id` (of `size` bytes, from its header) to `each` in chunks.
+    /// Quarantined blobs stored whole are inflated as a stream (memory stays bounded whatever
+    /// their size); any other blob is read whole when it is at most `max` bytes, and reported
+    /// [`Streamed::TooLarge`] otherwise.
+    pub fn stream_blob(&self, id: ObjectId, size: u64, max: u64, each: &mut dyn FnMut(&[u8])) -> Result<Streamed> {
         if let Some(p) = &self.prefixes
             && p.stream(&id, each)?.is_some()
         {
             return Ok(Streamed::Whole);
         }
-        match self.small_blob(id, max)? {
-            Some(bytes) => {
-                each(&bytes);
-                Ok(Streamed::Whole)
-            }
-            None => Ok(Streamed::TooLarge(self.object_size(id)?)),
+        if size > max {
+            return Ok(Streamed::TooLarge(size));
         }
+        let object = self
+            .repo
+            .find_object(id)
+            .with_context(|| format!("cannot read blob {id}"))?;
+        each(&object.data);
+        Ok(Streamed::Whole)
     }
 }

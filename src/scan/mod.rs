@@ -86,7 +86,7 @@ fn facts(repo: &Repo, blob: &NewBlob, secrets: bool, search: &mut tokens::Search
     let mut tokens = Vec::new();
     let mut unread = None;
     if secrets {
-        let streamed = repo.stream_blob(blob.id, MAX_WHOLE_READ, &mut |chunk| {
+        let streamed = repo.stream_blob(blob.id, size, MAX_WHOLE_READ, &mut |chunk| {
             if head.len() < BINARY_SAMPLE {
                 let take = (BINARY_SAMPLE - head.len()).min(chunk.len());
                 head.extend_from_slice(&chunk[..take]);
@@ -255,18 +255,6 @@ pub fn check(repo: &Repo, applied: &Applied, walked: &Walked) -> Result<Vec<Find
                 refname: refname.clone(),
             };
             out.extend(judge(policies, &blob, &Facts::tokens_only(found.clone())));
-        }
-        for (commit, refname, kind) in &walked.commits {
-            let found = tokens::find(&repo.raw_commit(*commit)?);
-            if found.is_empty() {
-                continue;
-            }
-            let blob = NewBlob {
-                path: format!("{kind} {} (message)", &commit.to_string()[..12]),
-                id: *commit,
-                refname: refname.clone(),
-            };
-            out.extend(judge(policies, &blob, &Facts::tokens_only(found)));
         }
     }
     Ok(out)

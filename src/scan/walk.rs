@@ -20,7 +20,7 @@ use gix::ObjectId;
 
 use crate::hook::input::Update;
 use crate::repo::Repo;
-use crate::repo::objects::{Reached, Target};
+use crate::repo::objects::{Reached, Target, TreeRead};
 use crate::repo::tree::RawEntry;
 
 /// A blob the push brings.
@@ -54,9 +54,8 @@ pub struct Walked {
     pub blobs: Vec<NewBlob>,
     /// New trees that break git's rules.
     pub bad_trees: Vec<BadTree>,
-    /// New commits and annotated tags (their messages are searched for tokens too).
-    pub commits: Vec<(ObjectId, String, &'static str)>,
-    /// Names that hold a token (`<path> (file name)`, `(ref name)`): (label, ref, tokens). Names are as public as
+    /// Text outside files that holds a token: names (`<path> (file name)`, `(ref name)`) and the
+    /// messages of new commits and tags (`commit <id> (message)`): (label, ref, tokens). Names are as public as
     /// contents.
     pub named: Vec<(String, String, Vec<String>)>,
 }
@@ -87,15 +86,23 @@ impl<'r> Walker<'r> {
         self.out
     }
 
-    /// The annotated tags a ref's new value goes through, for the token search of their
-    /// messages.
-    pub fn tags(&mut self, id: ObjectId, refname: &str) -> Result<()> {
-        for tag in self.repo.tag_chain(id)? {
+    /// The annotated tags a ref's new value goes through: their messages are searched.
+    pub fn tags(&mut self, tags: &[ObjectId], refname: &str) -> Result<()> {
+        for &tag in tags {
             if self.seen_commits.insert(tag) {
-                self.out.commits.push((tag, refname.to_owned(), "tag"));
+                let bytes = self.repo.raw_object(tag)?;
+                self.message("tag", tag, &bytes, refname);
             }
         }
         Ok(())
+    }
+
+    fn message(&mut self, kind: &str, id: ObjectId, bytes: &[u8], refname: &str) {
+        let found = super::tokens::find(bytes);
+        if !found.is_empty() {
+            let label = format!("{kind} {} (message)", &id.to_string()[..12]);
+            self.out.named.push((label, refname.to_owned(), found));
+        }
     }
 
     /// A ref's new value that is not a commit: a tree or a blob, scanned whole.
@@ -116,7 +123,8 @@ impl<'r> Walker<'r> {
         if !self.seen_commits.insert(commit) {
             return Ok(Vec::new());
         }
-        let (tree, parents, _) = self.repo.commit_info(commit)?;
+        let (tree, parents, _, bytes) = self.repo.commit_read(commit)?;
+        self.message("commit", commit, &bytes, refname);
         let mut bases = Vec::new();
         for p in &parents {
             // A parent a shallow repository lacks compares as nothing: its files count as new.
@@ -124,7 +132,6 @@ impl<'r> Walker<'r> {
                 bases.push(t);
             }
         }
-        self.out.commits.push((commit, refname.to_owned(), "commit"));
         self.diff(tree, &bases, "", refname)?;
         Ok(parents)
     }
@@ -141,15 +148,15 @@ impl<'r> Walker<'r> {
 
     /// Reads a tree, checking it against git's fsck rules the first time it is seen.
     fn read_new(&mut self, id: ObjectId, path: &str, refname: &str) -> Result<Vec<RawEntry>> {
-        let entries = self.repo.raw_tree(id)?;
+        let read = self.repo.raw_tree(id)?;
         if self.checked_trees.insert(id) {
-            let problems = match (&entries, self.repo.tree_too_large(id)?) {
-                (_, Some(size)) => vec![format!(
+            let problems = match &read {
+                TreeRead::TooLarge(size) => vec![format!(
                     "it is {size} bytes, over the {} MiB hubgate reads",
                     crate::repo::objects::MAX_TREE_BYTES >> 20
                 )],
-                (Some(e), None) => crate::repo::tree::problems(e),
-                (None, None) => vec!["its bytes are not a tree".to_owned()],
+                TreeRead::Entries(e) => crate::repo::tree::problems(e),
+                TreeRead::NotATree => vec!["its bytes are not a tree".to_owned()],
             };
             if !problems.is_empty() {
                 self.out.bad_trees.push(BadTree {
@@ -160,7 +167,7 @@ impl<'r> Walker<'r> {
                 });
             }
         }
-        Ok(entries.unwrap_or_default())
+        Ok(read.entries())
     }
 
     /// Reports what `tree` holds that none of `bases` (the same place in the parents) holds.
@@ -171,7 +178,7 @@ impl<'r> Walker<'r> {
         let entries = self.read_new(tree, prefix, refname)?;
         let mut base_entries: Vec<RawEntry> = Vec::new();
         for b in bases {
-            base_entries.extend(self.repo.raw_tree(*b)?.unwrap_or_default());
+            base_entries.extend(self.repo.raw_tree(*b)?.entries());
         }
         // Everything a parent has at this level, wherever: an entry moved here is covered.
         let base_ids: HashSet<ObjectId> = base_entries.iter().map(|e| e.id).collect();
@@ -215,10 +222,9 @@ pub fn pushed(repo: &Repo, updates: &[Update]) -> Result<Walked> {
     let mut w = Walker::new(repo);
     for u in updates {
         let Some(new) = u.new else { continue };
-        if !known.contains(&new) {
-            w.tags(new, &u.refname)?;
-        }
-        let start = match repo.target(new)? {
+        let (target, tags) = repo.target(new)?;
+        w.tags(&tags, &u.refname)?;
+        let start = match target {
             Target::Commit(c) => c,
             other => {
                 w.target(other, &u.refname)?;
