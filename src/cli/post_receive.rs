@@ -14,11 +14,10 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::config::Config;
-use crate::discussion::journal::{Journal, Kept};
-use crate::discussion::record::record;
+use crate::discussion::pipeline::post_receive;
 use crate::hook::push::Push;
 use crate::hook::{env::Env, input};
 
@@ -53,144 +52,17 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
         return ExitCode::SUCCESS;
     }
     let push = Push::new(env, updates);
-    let journal = Journal::of(&push.git_dir, &push.repo);
-    let say = |out: &mut std::io::StdoutLock<'_>, text: &str| {
-        let _ = out.write_all(super::for_forge(env, &format!("{text}\n")).as_bytes());
-    };
-    // Write-ahead: before any other work, the push is stored durably.
-    let held = match journal.write(&push) {
-        Ok(held) => Some(held),
-        Err(e) => {
-            lost(
-                &push,
-                &stdin,
-                &crate::report::inert::paths(&format!("{e:#}"), &push.git_dir),
-            );
-            say(
-                &mut out,
-                "hubgate: WARNING: this push could not be kept for recording (the journal could not be written); \
-                 its ref lines went to the server's log so that an administrator can replay them.",
-            );
-            None
-        }
-    };
     // The administrator's files, read once; a broken one keeps every push for later.
     let loaded = Config::load(config).and_then(|c| Ok((c, super::load_policies(policies)?)));
-    let budget = loaded
-        .as_ref()
-        .map(|(c, _)| Duration::from_millis(c.discussions.timeout_ms))
-        .unwrap_or(Duration::from_secs(5));
-    let deadline = started + budget;
-    let recorder = |p: &Push| -> anyhow::Result<Vec<String>> {
-        match &loaded {
-            Ok((config, all)) => record(p, all, config, deadline),
-            Err(e) => Err(anyhow::anyhow!("{e:#}")),
-        }
-    };
-    // Pushes kept earlier (crash, full disk, lock, forge) are recorded first, each with its own
-    // pusher, options and time, in the first half of the deadline; what is left waits for the
-    // next push, and this push's own recording keeps the rest.
-    for kept in journal.kept() {
-        match kept {
-            Kept::Damaged(path, why) => {
-                let shown = Journal::shown(&path);
-                let aside = journal
-                    .set_aside(&path)
-                    .map(|p| Journal::shown(&p))
-                    .unwrap_or(shown.clone());
-                say(
-                    &mut out,
-                    &format!(
-                        "hubgate: WARNING: a kept push cannot be read back: {shown} {why}; kept as {aside} for an administrator"
-                    ),
-                );
-            }
-            Kept::Push(earlier, held) => {
-                if started.elapsed() >= budget / 2 {
-                    say(
-                        &mut out,
-                        "hubgate: earlier pushes still wait to be recorded (out of time); the next push records them",
-                    );
-                    break;
-                }
-                match recorder(&earlier) {
-                    Ok(lines) => {
-                        for line in lines {
-                            say(&mut out, &line);
-                        }
-                        let _ = journal.remove(held);
-                    }
-                    Err(e) => say(
-                        &mut out,
-                        &format!(
-                            "hubgate: an earlier push is still not recorded ({}); it stays in {}",
-                            crate::report::inert::paths(&first_line(&e), &push.git_dir),
-                            Journal::shown(&held.path)
-                        ),
-                    ),
-                }
-            }
-        }
+    let outcome = post_receive(&push, &stdin, &loaded, started);
+    if let Some(lost) = &outcome.lost {
+        let _ = std::io::stderr().lock().write_all(lost.as_bytes());
+        crate::discussion::syslog::send(lost);
     }
-    match recorder(&push) {
-        Ok(lines) => {
-            for line in lines {
-                say(&mut out, &line);
-            }
-            if let Some(held) = held {
-                let _ = journal.remove(held);
-            }
-        }
-        Err(e) => {
-            say(
-                &mut out,
-                &format!(
-                    "hubgate: post-receive could not record this push's metadata changes: {}",
-                    crate::report::inert::paths(&first_line(&e), &push.git_dir)
-                ),
-            );
-            tracing::warn!(error = %format!("{e:#}"), push = %push.id, "post-receive could not record a push");
-            match held {
-                Some(held) => say(
-                    &mut out,
-                    &format!(
-                        "hubgate: the push was accepted; it will be recorded by the next push (kept in {}; an administrator can run `hubgate discussions replay`).",
-                        Journal::shown(&held.path)
-                    ),
-                ),
-                None => say(
-                    &mut out,
-                    "hubgate: the push was accepted but could not be kept for later; tell an administrator (its ref lines are in the server's log).",
-                ),
-            }
-        }
+    for line in &outcome.lines {
+        say_once(&mut out, env, line);
     }
     ExitCode::SUCCESS
-}
-
-/// The first line of an error chain, without file system paths a pusher should not see.
-fn first_line(e: &anyhow::Error) -> String {
-    e.to_string().lines().next().unwrap_or("").to_owned()
-}
-
-/// The last resort when not even the journal can be written: the raw push goes to stderr (the
-/// server's log of the hook) and to syslog when the system has one, for an administrator to
-/// replay with `hubgate discussions replay --stdin`.
-fn lost(push: &Push, stdin: &[u8], why: &str) {
-    let text = String::from_utf8_lossy(stdin);
-    let mut msg = format!(
-        "hubgate: post-receive could not keep push {} of {} by {} ({why}); its ref lines follow, replay them with `hubgate discussions --repo <repo> replay --stdin`:\n",
-        push.id,
-        push.repo,
-        push.pusher.as_deref().unwrap_or("(unknown)")
-    );
-    for line in text.lines() {
-        msg.push_str("hubgate-lost: ");
-        msg.push_str(line);
-        msg.push('\n');
-    }
-    let _ = std::io::stderr().lock().write_all(msg.as_bytes());
-    crate::discussion::syslog::send(&msg);
 }
 
 /// One line for the pusher, through the forge's framing and the terminal filter.

@@ -5,6 +5,7 @@ pub mod changes;
 pub mod journal;
 mod layout;
 mod lock;
+pub mod pipeline;
 pub mod record;
 pub mod render;
 pub mod store;
