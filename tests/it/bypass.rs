@@ -551,3 +551,54 @@ fn a_token_in_utf16_text_is_found() {
         p.remote
     );
 }
+
+#[test]
+fn a_blob_past_the_whole_read_bound_is_refused_not_skipped() {
+    // A fork whose pool holds a 257 MiB file: reached through alternates, it is outside the push's
+    // quarantine, so it cannot be streamed and would have to be read whole.
+    let s = Sandbox::named("acme", "fork");
+    s.policy(
+        "p.toml",
+        "[[policy]]\nname = \"org\"\nrepos = [\"acme/*\"]\n[policy.large-files]\nlevel = \"warn\"\n",
+    );
+    let pool = s.root.join("pool.git");
+    git(
+        &s.root,
+        &["init", "-q", "--bare", "-b", "main", pool.to_str().expect("utf8")],
+    );
+    let pool_objects = format!("{}\n", pool.join("objects").display());
+    // The fork and the pusher's clone both borrow the pool's objects: nothing is copied.
+    std::fs::write(s.server.join("objects/info/alternates"), &pool_objects).expect("alternates");
+    std::fs::write(s.work.join(".git/objects/info/alternates"), &pool_objects).expect("alternates");
+    // Written straight into the pool's object store, with fast compression.
+    let blob = {
+        use std::io::Write;
+        let mut child = git_cmd(&pool)
+            .args(["-c", "core.compression=1", "hash-object", "-w", "--stdin"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("git");
+        // `repeat` copies by doubling: fast even in an unoptimised test build.
+        let text = b"0123456789abcde\n".repeat((257 << 20) / 16);
+        child.stdin.take().expect("stdin").write_all(&text).expect("stdin");
+        let o = child.wait_with_output().expect("git");
+        String::from_utf8_lossy(&o.stdout).trim().to_owned()
+    };
+    let card = git_input(&pool, &["hash-object", "-w", "--stdin"], CARD);
+    let tree = git_input(
+        &pool,
+        &["mktree"],
+        &format!("100644 blob {card}\tREADME.md\n100644 blob {blob}\tdump.txt\n"),
+    );
+    let commit = git(&pool, &["commit-tree", &tree, "-m", "a very large text file"]);
+    git(&pool, &["update-ref", "refs/heads/main", &commit]);
+    let p = s.push(&[&format!("{commit}:refs/heads/main")]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(
+        p.remote.contains("error[scan-incomplete]")
+            && p.remote.contains("dump.txt (257 MiB) could not be searched for tokens"),
+        "{}",
+        p.remote
+    );
+}
