@@ -94,12 +94,26 @@ pub fn code(text: &str) -> String {
     format!("{fence}{pad}{flat}{pad}{fence}")
 }
 
+/// The most characters of one card value a body shows: a card may hold megabytes in one key
+/// (a gating prompt), which must not become a megabyte issue on the forge or in the store.
+pub const MAX_CELL_CHARS: usize = 2000;
+
 fn cell(v: &J) -> String {
-    match v {
-        J::Null => "(absent)".into(),
-        J::String(s) => code(s),
-        other => code(&other.to_string()),
+    let text = match v {
+        J::Null => return "(absent)".into(),
+        J::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let count = text.chars().count();
+    if count <= MAX_CELL_CHARS {
+        return code(&text);
     }
+    let head: String = text.chars().take(MAX_CELL_CHARS).collect();
+    format!(
+        "{} (… {} more characters, see the card)",
+        code(&head),
+        count - MAX_CELL_CHARS
+    )
 }
 
 /// The opening comment: who, where, what changed (before/after), which policy watches it.
@@ -213,6 +227,15 @@ mod tests {
             title(&[change("base_model\n@x", J::Null, "a".into())]),
             "base_model??x added"
         );
+    }
+
+    #[test]
+    fn huge_values_are_cut_in_bodies() {
+        let huge = J::String("x".repeat(5 * MAX_CELL_CHARS));
+        let shown = cell(&huge);
+        assert!(shown.len() < MAX_CELL_CHARS + 100, "{}", shown.len());
+        assert!(shown.ends_with(&format!("(… {} more characters, see the card)", 4 * MAX_CELL_CHARS)));
+        assert_eq!(cell(&J::String("short".into())), "`short`");
     }
 
     #[test]
