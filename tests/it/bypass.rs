@@ -220,22 +220,7 @@ fn a_dot_git_folder_is_refused_by_the_gate() {
 }
 
 fn git_input(dir: &Path, args: &[&str], stdin: &str) -> String {
-    use std::io::Write;
-    let mut child = git_cmd(dir)
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("git");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("stdin");
-    let o = child.wait_with_output().expect("git");
-    assert!(o.status.success(), "git {args:?}");
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+    crate::util::git_stdin(dir, args, stdin.as_bytes())
 }
 
 #[test]
@@ -571,20 +556,13 @@ fn a_blob_past_the_whole_read_bound_is_refused_not_skipped() {
     std::fs::write(s.server.join("objects/info/alternates"), &pool_objects).expect("alternates");
     std::fs::write(s.work.join(".git/objects/info/alternates"), &pool_objects).expect("alternates");
     // Written straight into the pool's object store, with fast compression.
-    let blob = {
-        use std::io::Write;
-        let mut child = git_cmd(&pool)
-            .args(["-c", "core.compression=1", "hash-object", "-w", "--stdin"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("git");
-        // `repeat` copies by doubling: fast even in an unoptimised test build.
-        let text = b"0123456789abcde\n".repeat((257 << 20) / 16);
-        child.stdin.take().expect("stdin").write_all(&text).expect("stdin");
-        let o = child.wait_with_output().expect("git");
-        String::from_utf8_lossy(&o.stdout).trim().to_owned()
-    };
+    // `repeat` copies by doubling: fast even in an unoptimised test build.
+    let text = b"0123456789abcde\n".repeat((257 << 20) / 16);
+    let blob = crate::util::git_stdin(
+        &pool,
+        &["-c", "core.compression=1", "hash-object", "-w", "--stdin"],
+        &text,
+    );
     let card = git_input(&pool, &["hash-object", "-w", "--stdin"], CARD);
     let tree = git_input(
         &pool,

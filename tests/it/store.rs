@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 use hubgate::discussion::Entry;
 use hubgate::discussion::store::{Opened, REF, Store};
 
-use crate::util::{assert_fsck, git, git_cmd};
+use crate::util::{assert_fsck, git};
 
 fn bare() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -41,41 +41,11 @@ fn paths(dir: &Path) -> Vec<String> {
 
 /// Writes `blob` into the repository with git and returns its id.
 fn blob(dir: &Path, bytes: &str) -> String {
-    use std::io::Write;
-    let mut child = git_cmd(dir)
-        .args(["hash-object", "-w", "--stdin"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("git");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(bytes.as_bytes())
-        .expect("write");
-    String::from_utf8_lossy(&child.wait_with_output().expect("wait").stdout)
-        .trim()
-        .to_owned()
+    crate::util::git_stdin(dir, &["hash-object", "-w", "--stdin"], bytes.as_bytes())
 }
 
 fn mktree(dir: &Path, lines: &str) -> String {
-    use std::io::Write;
-    let mut child = git_cmd(dir)
-        .args(["mktree"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("git");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(lines.as_bytes())
-        .expect("write");
-    String::from_utf8_lossy(&child.wait_with_output().expect("wait").stdout)
-        .trim()
-        .to_owned()
+    crate::util::git_stdin(dir, &["mktree"], lines.as_bytes())
 }
 
 #[test]

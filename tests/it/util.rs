@@ -297,3 +297,20 @@ impl Sandbox {
         git(&self.work, &["hash-object", "-t", "tree", "--literally", "-w", path])
     }
 }
+
+/// Runs git with `stdin` on its standard input; fails the test if git fails; returns its output,
+/// trimmed (an object id for `hash-object -w --stdin` or `mktree`).
+pub fn git_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> String {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = git_cmd(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("git must be installed");
+    child.stdin.take().expect("stdin").write_all(stdin).expect("stdin");
+    let o = child.wait_with_output().expect("git");
+    assert!(o.status.success(), "git {args:?} in {} failed", dir.display());
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
