@@ -74,6 +74,14 @@ fn who(author: Option<String>) -> String {
 }
 
 pub(super) fn run(args: Args, ctx: &super::replay::Ctx<'_>) -> Result<ExitCode> {
+    let writes = match &args.action {
+        Action::Close { .. } | Action::Comment { .. } => true,
+        Action::Replay { dry_run, .. } => !dry_run,
+        Action::List | Action::Show { .. } => false,
+    };
+    if writes {
+        crate::repo::owner::check_writer(&args.repo)?;
+    }
     if let Action::Replay { stdin, pusher, dry_run } = &args.action {
         return super::replay::run(&args.repo, *stdin, pusher.clone(), *dry_run, ctx);
     }

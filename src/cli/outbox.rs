@@ -55,6 +55,7 @@ pub(super) fn run(args: Args, config: Option<&Path>) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Action::Flush { timeout } => {
+            crate::repo::owner::check_writer(&args.repo)?;
             let config = Config::load(config)?;
             let Some(gitea) = &config.gitea else {
                 anyhow::bail!("no [gitea] in the configuration: nothing to deliver to")

@@ -10,6 +10,7 @@
 
 pub mod name;
 pub mod objects;
+pub mod owner;
 pub mod prefix;
 pub mod tree;
 

@@ -354,3 +354,61 @@ fn a_killed_1500_ref_push_is_recorded_once_by_the_next_push() {
         );
     }
 }
+
+/// Changes the owner of every file under `dir` (root only).
+fn chown_tree(dir: &Path, user: &str) -> bool {
+    std::process::Command::new("chown")
+        .args(["-R", user])
+        .arg(dir)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+#[allow(clippy::print_stderr)] // says why the test is skipped
+fn root_refuses_to_write_into_a_repository_it_does_not_own() {
+    let s = Sandbox::new().with_post_receive(CONFIG);
+    s.card("---\nlicense: mit\n---\n");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let is_root = std::fs::read_to_string("/proc/self/status").is_ok_and(|t| {
+        t.lines()
+            .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"))
+    });
+    if !is_root || !chown_tree(&s.server, "nobody") {
+        eprintln!("skipped: needs root to give the repository to another user (CI runs as root)");
+        assert!(
+            std::env::var_os("HUBGATE_REQUIRE_ROOT_TESTS").is_none(),
+            "HUBGATE_REQUIRE_ROOT_TESTS is set but the repository could not be given away"
+        );
+        return;
+    }
+    let repo = s.server.to_str().expect("utf8");
+    for args in [
+        vec!["discussions", "--repo", repo, "comment", "1", "Reviewed."],
+        vec!["discussions", "--repo", repo, "close", "1"],
+        vec!["discussions", "--repo", repo, "replay"],
+        vec!["outbox", "--repo", repo, "flush"],
+    ] {
+        let o = hubgate(&s.root, &args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("this repository belongs to nobody") && err.contains("sudo -u nobody hubgate"),
+            "{args:?}: {err}"
+        );
+    }
+    // Reading is fine, and nothing root-owned appeared.
+    let o = hubgate(&s.root, &["discussions", "--repo", repo, "list"]);
+    assert!(o.status.success());
+    let owned_by_root = std::process::Command::new("find")
+        .arg(&s.server)
+        .args(["-user", "root"])
+        .output()
+        .expect("find");
+    assert!(
+        owned_by_root.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&owned_by_root.stdout)
+    );
+    assert!(chown_tree(&s.server, "root"));
+}

@@ -1,0 +1,57 @@
+//! Who may write into a repository: its owner. Administrators run commands as root; objects,
+//! refs and folders root creates in a repository owned by the git server's user would later
+//! refuse that user's pushes. Commands that write into a repository (answering a discussion,
+//! replaying kept pushes, flushing the outbox) therefore refuse to run as root on a repository
+//! root does not own, and say which user to run them as.
+
+use std::path::Path;
+
+use anyhow::{Result, bail};
+
+/// Refuses when this process runs as root and the repository at `git_dir` belongs to another
+/// user.
+pub fn check_writer(git_dir: &Path) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if !rustix::process::geteuid().is_root() {
+            return Ok(());
+        }
+        let Ok(meta) = std::fs::metadata(git_dir.join("objects")).or_else(|_| std::fs::metadata(git_dir)) else {
+            return Ok(());
+        };
+        let owner = meta.uid();
+        if owner != 0 {
+            let name = user_name(owner).unwrap_or_else(|| format!("uid {owner}"));
+            bail!(
+                "this repository belongs to {name}; running this as root would leave files {name} cannot write \
+                 (and later pushes would fail): run it as that user, e.g. `sudo -u {name} hubgate ...`"
+            );
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = git_dir;
+    Ok(())
+}
+
+/// The name `/etc/passwd` gives `uid`.
+fn user_name(uid: u32) -> Option<String> {
+    let text = std::fs::read_to_string("/etc/passwd").ok()?;
+    text.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id: u32 = fields.nth(1)?.parse().ok()?;
+        (id == uid).then(|| name.to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_is_named_in_passwd() {
+        assert_eq!(user_name(0).as_deref(), Some("root"));
+        assert_eq!(user_name(4_000_000_000), None);
+    }
+}
