@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 cargo build --release -q
 BIN="$PWD/target/release/hubgate"
 TMP="$(mktemp -d)"
-trap 'kill "${DAEMON:-0}" 2>/dev/null || true; rm -rf "$TMP"' EXIT
+# The daemon runs in its own process group (setsid): `git daemon` starts `git-daemon`, which
+# forks per connection, and the whole group is stopped on exit.
+trap 'kill -KILL -- "-${DAEMON:-0}" 2>/dev/null || true; rm -rf "$TMP"' EXIT
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 export GIT_AUTHOR_NAME=load GIT_AUTHOR_EMAIL=load@example.org GIT_COMMITTER_NAME=load GIT_COMMITTER_EMAIL=load@example.org
 ROOT="$TMP/srv"
@@ -19,7 +21,7 @@ git init -q --bare "$ROOT/acme/shared.git"
 for i in $(seq 0 199); do git init -q --bare "$ROOT/acme/r$i.git"; done
 "$BIN" --config "$TMP/hubgate.toml" install "$ROOT" > /dev/null
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-git daemon --reuseaddr --export-all --enable=receive-pack --listen=127.0.0.1 --port="$PORT" \
+setsid git daemon --reuseaddr --export-all --enable=receive-pack --listen=127.0.0.1 --port="$PORT" \
   --base-path="$ROOT" --max-connections=64 "$ROOT" > "$TMP/daemon.log" 2>&1 &
 DAEMON=$!
 for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done

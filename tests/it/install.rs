@@ -1,5 +1,6 @@
 //! `hubgate install`, `doctor` and `policy explain` on plain, Gitea- and GitLab-shaped servers.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
 use crate::util::{Sandbox, git, git_cmd, hubgate, make_executable};
@@ -86,15 +87,10 @@ fn plain_install_chains_the_existing_hook_and_uninstall_restores_everything() {
     assert_eq!(snapshot(&s.server), before, "uninstall leaves the repository as it was");
 }
 
-/// `git daemon` with receive-pack, on 127.0.0.1, stopped when dropped.
-struct Daemon(std::process::Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+/// `git daemon` with receive-pack, on 127.0.0.1, stopped when dropped: `git daemon` runs
+/// `git-daemon` as a child (which forks one process per connection), so the whole process group
+/// is killed, not only the process the test started.
+struct Daemon(crate::util::Group);
 
 fn daemon(base: &Path) -> (Daemon, u16) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -115,9 +111,10 @@ fn daemon(base: &Path) -> (Daemon, u16) {
         .arg(base)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
+        .process_group(0)
         .spawn()
         .expect("git daemon");
-    let d = Daemon(child);
+    let d = Daemon(crate::util::Group(child));
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return (d, port);

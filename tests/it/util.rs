@@ -314,3 +314,19 @@ pub fn git_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> String {
     assert!(o.status.success(), "git {args:?} in {} failed", dir.display());
     String::from_utf8_lossy(&o.stdout).trim().to_owned()
 }
+
+/// A process started in its own process group (`process_group(0)`), killed with its whole
+/// group when dropped: servers fork, and a test must stop every process it started.
+pub struct Group(pub std::process::Child);
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        let pgid = self.0.id();
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{pgid}")])
+            .stderr(std::process::Stdio::null())
+            .status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
