@@ -90,7 +90,7 @@ fn plain_install_chains_the_existing_hook_and_uninstall_restores_everything() {
 /// `git daemon` with receive-pack, on 127.0.0.1, stopped when dropped: `git daemon` runs
 /// `git-daemon` as a child (which forks one process per connection), so the whole process group
 /// is killed, not only the process the test started.
-struct Daemon(crate::util::Group);
+type Daemon = crate::util::Group;
 
 fn daemon(base: &Path) -> (Daemon, u16) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -114,7 +114,7 @@ fn daemon(base: &Path) -> (Daemon, u16) {
         .process_group(0)
         .spawn()
         .expect("git daemon");
-    let d = Daemon(crate::util::Group(child));
+    let d: Daemon = crate::util::Group(child);
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return (d, port);
