@@ -38,7 +38,7 @@ pub struct Env {
     pub forge: Forge,
     /// Who pushed: `HUBGATE_PUSHER` (set by an administrator's wrapper), `GITEA_PUSHER_NAME`
     /// (Gitea, Forgejo), `GL_USERNAME` (GitLab), `GITHUB_USER_LOGIN` (GitHub Enterprise),
-    /// `GL_USER` (gitolite).
+    /// `GL_USER` (gitolite), `REMOTE_USER` (smart HTTP behind an authenticating web server).
     pub pusher: Option<String>,
     /// The repository's `owner/name` as the forge names it: `GITEA_REPO_USER_NAME` +
     /// `GITEA_REPO_NAME`, `GL_PROJECT_PATH`, or `GITHUB_REPO_NAME`.
@@ -145,6 +145,9 @@ impl Env {
                 "GL_USERNAME",
                 "GITHUB_USER_LOGIN",
                 "GL_USER",
+                // Smart HTTP: the web server's authenticated user, which `git http-backend`
+                // passes on to the hooks (no web server configuration needed).
+                "REMOTE_USER",
             ]
             .iter()
             .find_map(|k| var(k)),
@@ -257,6 +260,14 @@ mod tests {
             r.repo_name(std::path::Path::new("/srv/git/acme/team/model.git")),
             Name::exact("acme/team/model")
         );
+    }
+
+    #[test]
+    fn smart_http_names_the_authenticated_user() {
+        let h = env(&[("REMOTE_USER", "dana")]);
+        assert_eq!((h.forge, h.pusher.as_deref()), (Forge::Plain, Some("dana")));
+        let both = env(&[("REMOTE_USER", "dana"), ("HUBGATE_PUSHER", "erin")]);
+        assert_eq!(both.pusher.as_deref(), Some("erin"));
     }
 
     #[test]

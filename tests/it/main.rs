@@ -42,6 +42,8 @@ mod hostile;
 mod gitea_double;
 // Issue 9: the ways around the gate, each tried with real git.
 mod bypass;
+// Real servers on 127.0.0.1: smart HTTP (nginx + fcgiwrap + git http-backend).
+mod servers;
 // Issue 10: hostile card text (key names too) is inert on remote: lines, in titles and bodies;
 // pushers never see server paths.
 mod inert;
