@@ -355,12 +355,21 @@ pub fn apply(actions: &[Action]) -> Result<()> {
     for a in actions {
         match a {
             Action::Write { path, content } => {
-                if let Some(dir) = path.parent() {
+                if let Some(dir) = path.parent()
+                    && !dir.exists()
+                {
                     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                    if let Some(up) = dir.parent() {
+                        crate::repo::owner::follow(dir, up)?;
+                    }
                 }
                 let tmp = path.with_extension("hubgate-tmp");
                 std::fs::write(&tmp, content).with_context(|| format!("cannot write {}", tmp.display()))?;
                 set_executable(&tmp)?;
+                // Root installing for the server's user: the hook stays that user's.
+                if let Some(dir) = path.parent() {
+                    crate::repo::owner::follow(&tmp, dir)?;
+                }
                 std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
             }
             Action::Rename { from, to } => std::fs::rename(from, to).with_context(|| format!("cannot {a}"))?,
@@ -375,6 +384,10 @@ pub fn apply(actions: &[Action]) -> Result<()> {
 }
 
 fn git_config(repo: &Path, args: &[&str]) -> Result<()> {
+    // git rewrites the file through a lock file: as root that would leave it root's, with git's
+    // default mode. Its owner, group and mode are put back as they were.
+    let file = repo.join("config");
+    let before = std::fs::metadata(&file).ok();
     let o = std::process::Command::new("git")
         .args(["config", "--file"])
         .arg(repo.join("config"))
@@ -387,6 +400,14 @@ fn git_config(repo: &Path, args: &[&str]) -> Result<()> {
             args.join(" "),
             String::from_utf8_lossy(&o.stderr).trim()
         );
+    }
+    match before {
+        Some(meta) => {
+            std::fs::set_permissions(&file, meta.permissions())
+                .with_context(|| format!("cannot restore the mode of {}", file.display()))?;
+            crate::repo::owner::follow(&file, repo)?;
+        }
+        None => crate::repo::owner::follow(&file, repo)?,
     }
     Ok(())
 }

@@ -34,6 +34,32 @@ pub fn check_writer(git_dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Gives `path` the owner and group of `like` (a file or folder of the same repository) when
+/// this process runs as root and they differ: what root writes into a repository must stay the
+/// repository owner's. Does nothing for other users (they cannot give files away) and off Linux.
+pub fn follow(path: &Path, like: &Path) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if !rustix::process::geteuid().is_root() {
+            return Ok(());
+        }
+        let want = std::fs::metadata(like)?;
+        let have = std::fs::symlink_metadata(path)?;
+        if (have.uid(), have.gid()) != (want.uid(), want.gid()) {
+            rustix::fs::chown(
+                path,
+                Some(rustix::process::Uid::from_raw(want.uid())),
+                Some(rustix::process::Gid::from_raw(want.gid())),
+            )
+            .map_err(|e| anyhow::anyhow!("cannot give {} to the repository's owner: {e}", path.display()))?;
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (path, like);
+    Ok(())
+}
+
 /// The name `/etc/passwd` gives `uid`.
 fn user_name(uid: u32) -> Option<String> {
     let text = std::fs::read_to_string("/etc/passwd").ok()?;

@@ -49,3 +49,5 @@ mod servers;
 mod inert;
 // post-receive's write-ahead journal: kill -9, full disk, kept pushes replayed with their own pusher.
 mod journal;
+// Administrators run hubgate as root: repositories stay their owner's.
+mod root;
