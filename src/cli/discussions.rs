@@ -51,6 +51,10 @@ enum Action {
         /// With `--stdin`: who pushed (as the log line says).
         #[arg(long, requires = "stdin")]
         pusher: Option<String>,
+        /// With `--stdin`: the push's identity (as the log line says), so that what was recorded
+        /// of it already is not recorded twice.
+        #[arg(long, requires = "stdin")]
+        push_id: Option<String>,
         /// Only list what is kept; record nothing.
         #[arg(long, conflicts_with = "stdin")]
         dry_run: bool,
@@ -81,9 +85,6 @@ pub(super) fn run(args: Args, ctx: &super::replay::Ctx<'_>) -> Result<ExitCode> 
     };
     if writes {
         crate::repo::owner::check_writer(&args.repo)?;
-    }
-    if let Action::Replay { stdin, pusher, dry_run } = &args.action {
-        return super::replay::run(&args.repo, *stdin, pusher.clone(), *dry_run, ctx);
     }
     let store = Store::open(&args.repo)?;
     let mut out = std::io::stdout().lock();
@@ -156,7 +157,12 @@ pub(super) fn run(args: Args, ctx: &super::replay::Ctx<'_>) -> Result<ExitCode> 
             let e = store.add_event(num, event)?;
             show(&mut out, &e)?;
         }
-        Action::Replay { .. } => {}
+        Action::Replay {
+            stdin,
+            pusher,
+            push_id,
+            dry_run,
+        } => return super::replay::run(&args.repo, stdin, (pusher, push_id), dry_run, ctx),
         Action::Comment { num, text, author } => {
             let event = Event {
                 kind: "comment".into(),

@@ -36,15 +36,24 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
                 "hubgate: WARNING: post-receive did not record this push's metadata changes: {e}.\n\
                  hubgate: the push was accepted, but its discussion entries are missing; tell an administrator.\n"
             );
+            // stdout for the pusher, stderr for servers that log a hook's stderr (Gitea, GitLab),
+            // and syslog.
             let _ = out.write_all(super::for_forge(env, &msg).as_bytes());
             let _ = std::io::stderr().lock().write_all(msg.as_bytes());
+            crate::discussion::syslog::send(&msg);
             return ExitCode::from(2);
         }
     };
     let updates = match input::parse(&stdin) {
         Ok(u) => u,
         Err(e) => {
-            say_once(&mut out, env, &format!("hubgate: post-receive: {e}"));
+            say_once(
+                &mut out,
+                env,
+                &format!(
+                    "hubgate: post-receive could not read the push ({e}); the push was accepted, but nothing was recorded: tell an administrator"
+                ),
+            );
             return ExitCode::from(2);
         }
     };
@@ -55,9 +64,9 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
     // The administrator's files, read once; a broken one keeps every push for later.
     let loaded = Config::load(config).and_then(|c| Ok((c, super::load_policies(policies)?)));
     let outcome = post_receive(&push, &stdin, &loaded, started);
-    if let Some(lost) = &outcome.lost {
-        let _ = std::io::stderr().lock().write_all(lost.as_bytes());
-        crate::discussion::syslog::send(lost);
+    // The server's log; the pusher already has these lines among `lines`.
+    if let Some(log) = &outcome.log {
+        crate::discussion::syslog::send(log);
     }
     for line in &outcome.lines {
         say_once(&mut out, env, line);

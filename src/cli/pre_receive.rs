@@ -72,16 +72,27 @@ enum Unread {
 
 /// The whole hook input, up to the bound in force.
 fn read_input(env: &Env) -> Result<Vec<u8>, Unread> {
-    let refused = |why: &str| {
-        Unread::OverBound(format!(
-            "hubgate: the push was refused unchecked: {why}.\n\
-             hubgate: push fewer refs at a time, or ask an administrator.\n"
-        ))
+    let bound = match &env.max_input.0 {
+        Ok(bound) => *bound,
+        Err(e) => {
+            // An administrator's mistake, not the pusher's: drain git's pipe and say so.
+            tracing::error!(error = %e, "HUBGATE_MAX_INPUT is unusable");
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+            return Err(Unread::OverBound(format!(
+                "hubgate: the push was refused unchecked: {e}.\n\
+                 hubgate: the server's hook is misconfigured; tell an administrator.\n"
+            )));
+        }
     };
-    let bound = env.max_input.0.as_ref().map_err(|e| refused(e))?;
-    input::read(std::io::stdin().lock(), *bound).map_err(|e| match e {
+    input::read(std::io::stdin().lock(), bound).map_err(|e| match e {
         input::ReadError::Io(e) => Unread::Failed(anyhow::Error::new(e).context("cannot read the push from git")),
-        e @ input::ReadError::TooLarge { .. } => refused(&e.to_string()),
+        e @ input::ReadError::TooLarge { .. } => {
+            tracing::warn!(error = %e, "hook input over the bound");
+            Unread::OverBound(format!(
+                "hubgate: the push was refused unchecked: {e}.\n\
+                 hubgate: push fewer refs at a time, or ask an administrator.\n"
+            ))
+        }
     })
 }
 

@@ -25,7 +25,15 @@ pub(super) struct Ctx<'a> {
     pub config: Option<&'a Path>,
 }
 
-pub(super) fn run(repo: &Path, stdin: bool, pusher: Option<String>, dry_run: bool, ctx: &Ctx<'_>) -> Result<ExitCode> {
+/// `who` is the pusher and the push's identity given with `--stdin`.
+pub(super) fn run(
+    repo: &Path,
+    stdin: bool,
+    who: (Option<String>, Option<String>),
+    dry_run: bool,
+    ctx: &Ctx<'_>,
+) -> Result<ExitCode> {
+    let (pusher, push_id) = who;
     let git_dir = std::path::absolute(repo).unwrap_or_else(|_| repo.to_owned());
     let config = Config::load(ctx.config)?;
     let all = super::load_policies(ctx.policies)?;
@@ -48,20 +56,28 @@ pub(super) fn run(repo: &Path, stdin: bool, pusher: Option<String>, dry_run: boo
         let updates = crate::hook::input::parse(lines.as_bytes())?;
         let mut push = Push::new(&env, updates);
         push.pusher = pusher;
-        for line in record(&push, &all, &config, admin_deadline(&config))? {
+        if let Some(id) = push_id {
+            push.id = id;
+        }
+        let deadline = admin_deadline(&config);
+        for line in record(&push, &all, &config, deadline)? {
+            writeln!(out, "{line}")?;
+        }
+        for line in crate::discussion::record::deliver(&push, &config, deadline) {
             writeln!(out, "{line}")?;
         }
         writeln!(out, "replayed push {} ({} refs)", push.id, push.updates.len())?;
         return Ok(ExitCode::SUCCESS);
     }
     let journal = Journal::of(&git_dir, &env.repo_name(&git_dir));
+    let mut last = None;
     let mut failed = 0;
     let mut count = 0;
-    for kept in journal.kept() {
+    for kept in journal.kept_with(true) {
         match kept {
             Kept::Damaged(path, why) => {
                 failed += 1;
-                writeln!(out, "unreadable: {} {why}", show(&path))?;
+                writeln!(out, "unreadable: {} {why}", path.display())?;
             }
             Kept::Push(push, held) => {
                 count += 1;
@@ -71,8 +87,6 @@ pub(super) fn run(repo: &Path, stdin: bool, pusher: Option<String>, dry_run: boo
                 if dry_run {
                     continue;
                 }
-                let mut push = *push;
-                push.git_dir = git_dir.clone();
                 match record(&push, &all, &config, admin_deadline(&config)) {
                     Ok(lines) => {
                         for line in lines {
@@ -80,6 +94,7 @@ pub(super) fn run(repo: &Path, stdin: bool, pusher: Option<String>, dry_run: boo
                         }
                         journal.remove(held)?;
                         writeln!(out, "  recorded")?;
+                        last = Some(push);
                     }
                     Err(e) => {
                         failed += 1;
@@ -87,6 +102,12 @@ pub(super) fn run(repo: &Path, stdin: bool, pusher: Option<String>, dry_run: boo
                     }
                 }
             }
+        }
+    }
+    // One delivery to the forge for everything recorded (the outbox reconciles with the store).
+    if let Some(push) = last {
+        for line in crate::discussion::record::deliver(&push, &config, admin_deadline(&config)) {
+            writeln!(out, "{line}")?;
         }
     }
     if count == 0 && failed == 0 {
@@ -97,10 +118,6 @@ pub(super) fn run(repo: &Path, stdin: bool, pusher: Option<String>, dry_run: boo
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn show(path: &Path) -> String {
-    path.display().to_string()
 }
 
 /// An administrator's replay may wait longer than a push: at least 30 s per kept push.

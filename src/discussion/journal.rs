@@ -110,6 +110,12 @@ impl Journal {
     /// locked; and every file that cannot be read back. Interrupted writes (`.*.tmp` files whose
     /// writer is gone) count as damaged: the push they were writing never reached the disk whole.
     pub fn kept(&self) -> Vec<Kept> {
+        self.kept_with(false)
+    }
+
+    /// [`Journal::kept`], and with `set_aside` also the files set aside earlier as unreadable
+    /// (for an administrator's `replay`; a push would only repeat them to every pusher).
+    pub fn kept_with(&self, set_aside: bool) -> Vec<Kept> {
         let mut out = Vec::new();
         let mut paths: Vec<PathBuf> = [&self.dir, &self.legacy]
             .iter()
@@ -123,7 +129,9 @@ impl Journal {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             if name.ends_with(".damaged") {
-                out.push(Kept::Damaged(path, "kept aside earlier as unreadable".into()));
+                if set_aside {
+                    out.push(Kept::Damaged(path, "kept aside earlier as unreadable".into()));
+                }
                 continue;
             }
             if name.ends_with(".tmp") {

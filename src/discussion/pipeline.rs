@@ -14,9 +14,10 @@ use crate::policy::Policy;
 pub struct Outcome {
     /// Lines for the pusher.
     pub lines: Vec<String>,
-    /// When not even the journal could be written: the raw push, for the server's log
-    /// (stderr and syslog), in `hubgate-lost:` lines an administrator can replay.
-    pub lost: Option<String>,
+    /// For the server's log only (syslog): what an administrator must know and a pusher cannot
+    /// act on, such as the raw ref lines of a push that could be neither recorded nor kept
+    /// (`hubgate-lost:` lines, which `hubgate discussions replay --stdin` takes back).
+    pub log: Option<String>,
 }
 
 /// Records `push` (whose hook input was `raw`) and what earlier pushes kept. `loaded` is the
@@ -28,52 +29,81 @@ pub fn post_receive(
     loaded: &anyhow::Result<(Config, Vec<Policy>)>,
     started: Instant,
 ) -> Outcome {
-    let journal = Journal::of(&push.git_dir, &push.repo);
     let mut lines: Vec<String> = Vec::new();
-    let mut lost = None;
+    let mut log = None;
+    if loaded.as_ref().is_ok_and(|(c, _)| !c.discussions.enabled) {
+        return Outcome { lines, log };
+    }
+    let shown = |e: &anyhow::Error| crate::report::inert::paths(&format!("{e:#}"), &push.git_dir);
+    let journal = Journal::of(&push.git_dir, &push.repo);
     // Write-ahead: before any other work, the push is stored durably.
     let held = match journal.write(push) {
         Ok(held) => Some(held),
         Err(e) => {
-            lost = Some(lost_lines(
-                push,
-                raw,
-                &crate::report::inert::paths(&format!("{e:#}"), &push.git_dir),
-            ));
+            // The push is at risk from here on: its raw lines go out now (to the pusher and the
+            // server's log), under its own identity, so that a replay records nothing twice
+            // even if the recording below succeeds.
             say(
                 &mut lines,
                 "hubgate: WARNING: this push could not be kept for recording (the journal could not be written); \
-                 its ref lines went to the server's log so that an administrator can replay them.",
+                 its ref lines follow and went to the server's log, so that an administrator can replay them if \
+                 no entry below says it was recorded.",
             );
+            let text = lost_lines(push, raw, &shown(&e));
+            lines.extend(text.lines().map(str::to_owned));
+            log = Some(text);
             None
         }
     };
-    let budget = loaded
-        .as_ref()
-        .map(|(c, _)| Duration::from_millis(c.discussions.timeout_ms))
-        .unwrap_or(Duration::from_secs(5));
+    let budget = loaded.as_ref().map_or_else(
+        |_| Duration::from_millis(crate::config::Discussions::default().timeout_ms),
+        |(c, _)| Duration::from_millis(c.discussions.timeout_ms),
+    );
     let deadline = started + budget;
-    let recorder = |p: &Push| -> anyhow::Result<Vec<String>> {
-        match &loaded {
-            Ok((config, all)) => record(p, all, config, deadline),
-            Err(e) => Err(anyhow::anyhow!("{e:#}")),
-        }
-    };
-    // Pushes kept earlier (crash, full disk, lock, forge) are recorded first, each with its own
-    // pusher, options and time, in the first half of the deadline; what is left waits for the
-    // next push, and this push's own recording keeps the rest.
-    for kept in journal.kept() {
-        match kept {
-            Kept::Damaged(path, why) => {
-                let shown = Journal::shown(&path);
-                let aside = journal
-                    .set_aside(&path)
-                    .map(|p| Journal::shown(&p))
-                    .unwrap_or(shown.clone());
+    let (config, all) = match loaded {
+        Ok((config, all)) => (config, all),
+        Err(e) => {
+            // Nothing can be recorded: every kept push waits (said once, not once per push), and
+            // this one joins them.
+            let earlier = journal
+                .kept()
+                .into_iter()
+                .filter(|k| matches!(k, Kept::Push(..)))
+                .count();
+            if earlier > 0 {
                 say(
                     &mut lines,
                     &format!(
-                        "hubgate: WARNING: a kept push cannot be read back: {shown} {why}; kept as {aside} for an administrator"
+                        "hubgate: an earlier push is still not recorded ({}); it stays in hubgate/journal/ ({earlier} kept in all)",
+                        shown(e)
+                    ),
+                );
+            }
+            say(
+                &mut lines,
+                &format!(
+                    "hubgate: post-receive could not record this push's metadata changes: {}",
+                    shown(e)
+                ),
+            );
+            kept_or_lost(&mut lines, held.as_ref());
+            return Outcome { lines, log };
+        }
+    };
+    // Pushes kept earlier (crash, full disk, lock) are recorded first, each with its own pusher,
+    // options and time, in the first half of the deadline; what is left waits for the next push.
+    for kept in journal.kept() {
+        match kept {
+            Kept::Damaged(path, why) => {
+                let name = Journal::shown(&path);
+                let aside = match journal.set_aside(&path) {
+                    Ok(to) => format!("set aside as {}", Journal::shown(&to)),
+                    Err(e) => format!("could not be set aside ({})", shown(&e)),
+                };
+                say(
+                    &mut lines,
+                    &format!(
+                        "hubgate: WARNING: a kept push cannot be read back: {name} {why}; {aside} for an administrator"
                     ),
                 );
             }
@@ -85,16 +115,16 @@ pub fn post_receive(
                     );
                     break;
                 }
-                match recorder(&earlier) {
+                match record(&earlier, all, config, deadline) {
                     Ok(said) => {
                         lines.extend(said);
-                        let _ = journal.remove(held);
+                        removed(&mut lines, &journal, held);
                     }
                     Err(e) => say(
                         &mut lines,
                         &format!(
                             "hubgate: an earlier push is still not recorded ({}); it stays in {}",
-                            crate::report::inert::paths(&first_line(&e), &push.git_dir),
+                            shown(&e),
                             Journal::shown(&held.path)
                         ),
                     ),
@@ -102,11 +132,11 @@ pub fn post_receive(
             }
         }
     }
-    match recorder(push) {
+    match record(push, all, config, deadline) {
         Ok(said) => {
             lines.extend(said);
             if let Some(held) = held {
-                let _ = journal.remove(held);
+                removed(&mut lines, &journal, held);
             }
         }
         Err(e) => {
@@ -114,47 +144,57 @@ pub fn post_receive(
                 &mut lines,
                 &format!(
                     "hubgate: post-receive could not record this push's metadata changes: {}",
-                    crate::report::inert::paths(&first_line(&e), &push.git_dir)
+                    shown(&e)
                 ),
             );
             tracing::warn!(error = %format!("{e:#}"), push = %push.id, "post-receive could not record a push");
-            match held {
-                Some(held) => say(
-                    &mut lines,
-                    &format!(
-                        "hubgate: the push was accepted; it will be recorded by the next push (kept in {}; an administrator can run `hubgate discussions replay`).",
-                        Journal::shown(&held.path)
-                    ),
-                ),
-                None => say(
-                    &mut lines,
-                    "hubgate: the push was accepted but could not be kept for later; tell an administrator (its ref lines are in the server's log).",
-                ),
-            }
+            kept_or_lost(&mut lines, held.as_ref());
         }
     }
-    Outcome { lines, lost }
+    lines.extend(super::record::deliver(push, config, deadline));
+    Outcome { lines, log }
 }
 
 fn say(lines: &mut Vec<String>, text: &str) {
     lines.push(text.to_owned());
 }
 
-/// The first line of an error chain, without file system paths a pusher should not see.
-fn first_line(e: &anyhow::Error) -> String {
-    e.to_string().lines().next().unwrap_or("").to_owned()
+/// Removes a recorded push from the journal; a file that stays would be replayed by every push.
+fn removed(lines: &mut Vec<String>, journal: &Journal, held: super::journal::Held) {
+    let path = Journal::shown(&held.path);
+    if let Err(e) = journal.remove(held) {
+        say(
+            lines,
+            &format!("hubgate: WARNING: recorded, but {path} could not be removed ({e}); tell an administrator"),
+        );
+    }
 }
 
-/// The last resort when not even the journal can be written: the raw push goes to stderr (the
-/// server's log of the hook) and to syslog when the system has one, for an administrator to
-/// replay with `hubgate discussions replay --stdin`.
+/// Says where a push that could not be recorded waits: in the journal, or (when even that
+/// failed) only in the raw lines shown above and in the server's log.
+fn kept_or_lost(lines: &mut Vec<String>, held: Option<&super::journal::Held>) {
+    say(
+        lines,
+        &match held {
+            Some(held) => format!(
+                "hubgate: the push was accepted; it will be recorded by the next push (kept in {}; an administrator can run `hubgate discussions replay`).",
+                Journal::shown(&held.path)
+            ),
+            None => "hubgate: the push was accepted but could not be kept for later; tell an administrator (its ref lines are above and in the server's log).".to_owned(),
+        },
+    );
+}
+
+/// The raw push, for an administrator to replay with `hubgate discussions replay --stdin
+/// --push-id ID`: the same identity, so nothing is recorded twice.
 fn lost_lines(push: &Push, stdin: &[u8], why: &str) -> String {
     let text = String::from_utf8_lossy(stdin);
     let mut msg = format!(
-        "hubgate: post-receive could not keep push {} of {} by {} ({why}); its ref lines follow, replay them with `hubgate discussions --repo <repo> replay --stdin`:\n",
+        "hubgate: post-receive could not keep push {} of {} by {} ({why}); replay its ref lines with `hubgate discussions --repo <repo> replay --stdin --push-id {} --pusher <name>`:\n",
         push.id,
         push.repo,
-        push.pusher.as_deref().unwrap_or("(unknown)")
+        push.pusher.as_deref().unwrap_or("(unknown)"),
+        push.id,
     );
     for line in text.lines() {
         msg.push_str("hubgate-lost: ");

@@ -33,7 +33,8 @@ fn watched(patterns: &[String], refname: &str, default_branch: Option<&str>) -> 
     })
 }
 
-/// Records `push` and flushes the outbox; returns the lines for the pusher. `all` are the
+/// Records `push` in the store; returns the lines for the pusher ([`deliver`] then takes the
+/// entries to the forge). `all` are the
 /// administrator's policies (the ones matching the repository apply). Every watched ref whose
 /// card changed in a risk-relevant way gets an entry (or, above [`MASS_UPDATE`] such refs, the
 /// push gets one summary entry), a push with an override reason gets an entry recording it, all
@@ -61,7 +62,6 @@ pub fn record(push: &Push, all: &[Policy], config: &Config, deadline: Instant) -
     }
     let repo = Repo::open(git_dir, &Quarantine::default())?;
     let store = Store::open(git_dir)?.until(deadline);
-    let outbox = Outbox::of(git_dir);
     let default_branch = repo.default_branch();
     let zero = "0".repeat(repo.hash_kind().len_in_hex());
     let hex = |id: Option<gix::ObjectId>| id.map_or_else(|| zero.clone(), |i| i.to_string());
@@ -71,7 +71,8 @@ pub fn record(push: &Push, all: &[Policy], config: &Config, deadline: Instant) -
         pusher: push.pusher.clone(),
         override_reason: push.override_reason().map(str::to_owned),
         policies: applied.policies.iter().map(|p| p.name.clone()).collect(),
-        now: crate::time::rfc3339(crate::time::now()),
+        // When the push happened (a kept push replayed later keeps its own time).
+        now: crate::time::rfc3339(push.time),
     };
     let mut changed: Vec<(RefUpdate, Vec<Change>)> = Vec::new();
     for u in &push.updates {
@@ -157,19 +158,45 @@ pub fn record(push: &Push, all: &[Policy], config: &Config, deadline: Instant) -
             }
         }
     }
-    if let Some(gitea) = &config.gitea {
-        let (owner, name) = push.forge_owner_name();
-        outbox.enqueue(|mark| store.list_after(mark), &owner, &name, deadline)?;
-        let flushed = flush(&outbox, gitea, deadline)?;
-        if flushed.pending > 0 {
-            lines.push(format!(
-                "hubgate: {} discussion entr{} wait in the outbox for delivery to the forge",
-                flushed.pending,
-                if flushed.pending == 1 { "y" } else { "ies" }
-            ));
-        }
-    }
     Ok(lines)
+}
+
+/// Queues what the store holds beyond the outbox's mark and delivers what waits to the forge,
+/// once per post-receive (after every push it recorded), within `deadline`. Never an error: the
+/// entries are in the store whatever happens here, and a later push or `hubgate outbox flush`
+/// delivers what is left; the lines say what waits and why.
+pub fn deliver(push: &Push, config: &Config, deadline: Instant) -> Vec<String> {
+    let Some(gitea) = &config.gitea else {
+        return Vec::new();
+    };
+    if !config.discussions.enabled {
+        return Vec::new();
+    }
+    let git_dir = push.git_dir.as_path();
+    let outbox = Outbox::of(git_dir);
+    let (owner, name) = push.forge_owner_name();
+    let queued = Store::open(git_dir).and_then(|store| {
+        let store = store.until(deadline);
+        outbox.enqueue(|mark| store.list_after(mark), &owner, &name, deadline)
+    });
+    if let Err(e) = queued {
+        let why = crate::report::inert::paths(&format!("{e:#}"), git_dir);
+        return vec![format!(
+            "hubgate: entries not yet queued for the forge ({why}); the next push queues them"
+        )];
+    }
+    match flush(&outbox, gitea, deadline) {
+        Ok(flushed) if flushed.pending > 0 => vec![format!(
+            "hubgate: {} discussion entr{} wait in the outbox for delivery to the forge",
+            flushed.pending,
+            if flushed.pending == 1 { "y" } else { "ies" }
+        )],
+        Ok(_) => Vec::new(),
+        Err(e) => vec![format!(
+            "hubgate: the outbox could not be flushed ({}); its entries wait for the next push",
+            crate::report::inert::paths(&format!("{e:#}"), git_dir)
+        )],
+    }
 }
 
 /// Delivers what the outbox holds, within `deadline`.
@@ -179,10 +206,7 @@ pub fn flush(
     deadline: Instant,
 ) -> Result<crate::forge::outbox::Flushed> {
     outbox.flush(deadline, |item| {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            anyhow::bail!("out of time");
-        }
+        // Each request gets only the time left (`Client`); `Outbox::flush` stops at the deadline.
         let client = crate::forge::gitea::Client::new(gitea, &item.owner, &item.repo, deadline)?;
         // Always look for an earlier delivery first: a lost answer or a concurrent flush elsewhere
         // must not create a second issue.

@@ -33,7 +33,7 @@ pub fn check(repo: &Repo, applied: &Applied, updates: &[Update], scan: Scan) -> 
     for update in updates {
         findings.extend(check_one(repo, applied, update)?);
     }
-    let walked = if scan == Scan::Push && repo.has_quarantine() {
+    let mut walked = if scan == Scan::Push && repo.has_quarantine() {
         crate::scan::walk::pushed(repo, updates)?
     } else {
         without_quarantine(repo, updates, scan)?
@@ -57,7 +57,6 @@ pub fn check(repo: &Repo, applied: &Applied, updates: &[Update], scan: Scan) -> 
         f.refname = Some(bad.refname.clone());
         findings.push(f.with_help(Code::TreeMalformed.fix()));
     }
-    let mut walked = walked;
     // Ref names are shown to everyone who lists the repository.
     for u in updates.iter().filter(|u| u.new.is_some()) {
         let found = crate::scan::tokens::find(u.refname.as_bytes());

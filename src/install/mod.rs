@@ -355,13 +355,8 @@ pub fn apply(actions: &[Action]) -> Result<()> {
     for a in actions {
         match a {
             Action::Write { path, content } => {
-                if let Some(dir) = path.parent()
-                    && !dir.exists()
-                {
-                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-                    if let Some(up) = dir.parent() {
-                        crate::repo::owner::follow(dir, up)?;
-                    }
+                if let Some(dir) = path.parent() {
+                    create_dirs(dir)?;
                 }
                 let tmp = path.with_extension("hubgate-tmp");
                 std::fs::write(&tmp, content).with_context(|| format!("cannot write {}", tmp.display()))?;
@@ -385,7 +380,7 @@ pub fn apply(actions: &[Action]) -> Result<()> {
 
 fn git_config(repo: &Path, args: &[&str]) -> Result<()> {
     // git rewrites the file through a lock file: as root that would leave it root's, with git's
-    // default mode. Its owner, group and mode are put back as they were.
+    // default mode. Its mode is put back, and it goes to the repository's owner.
     let file = repo.join("config");
     let before = std::fs::metadata(&file).ok();
     let o = std::process::Command::new("git")
@@ -401,13 +396,29 @@ fn git_config(repo: &Path, args: &[&str]) -> Result<()> {
             String::from_utf8_lossy(&o.stderr).trim()
         );
     }
-    match before {
-        Some(meta) => {
-            std::fs::set_permissions(&file, meta.permissions())
-                .with_context(|| format!("cannot restore the mode of {}", file.display()))?;
-            crate::repo::owner::follow(&file, repo)?;
+    if let Some(meta) = before {
+        std::fs::set_permissions(&file, meta.permissions())
+            .with_context(|| format!("cannot restore the mode of {}", file.display()))?;
+    }
+    crate::repo::owner::follow(&file, repo)
+}
+
+/// Creates `dir` and any missing folders above it, each given the owner of the nearest folder
+/// that existed (root installing for the server's user leaves nothing root's).
+fn create_dirs(dir: &Path) -> Result<()> {
+    let mut missing = Vec::new();
+    let mut at = dir;
+    while !at.exists() {
+        missing.push(at);
+        match at.parent() {
+            Some(up) => at = up,
+            None => break,
         }
-        None => crate::repo::owner::follow(&file, repo)?,
+    }
+    let existing = at.to_owned();
+    for level in missing.into_iter().rev() {
+        std::fs::create_dir(level).with_context(|| format!("cannot create {}", level.display()))?;
+        crate::repo::owner::follow(level, &existing)?;
     }
     Ok(())
 }

@@ -42,19 +42,6 @@ pub struct Repo {
     _scratch: Option<tempfile::TempDir>,
 }
 
-/// One entry of a tree, as the scanners walk it.
-#[derive(Debug, Clone)]
-pub struct TreeEntry {
-    /// The entry's name.
-    pub name: String,
-    /// The object it points to.
-    pub id: ObjectId,
-    /// A sub-tree.
-    pub is_tree: bool,
-    /// A regular or executable file (not a symlink or submodule).
-    pub is_blob: bool,
-}
-
 /// What stands at `README.md` in a tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Readme {
@@ -124,13 +111,10 @@ impl Repo {
 
     /// The commit an id points to, peeling annotated tags; `None` for a tag on a tree or blob.
     pub fn commit(&self, id: ObjectId) -> Result<Option<ObjectId>> {
-        let object = self
-            .repo
-            .find_object(id)
-            .with_context(|| format!("object {id} is missing from the repository"))?
-            .peel_tags_to_end()
-            .with_context(|| format!("cannot peel {id}"))?;
-        Ok(object.kind.is_commit().then_some(object.id))
+        Ok(match self.target(id)?.0 {
+            objects::Target::Commit(c) => Some(c),
+            _ => None,
+        })
     }
 
     /// What stands at `README.md` at the root of `commit`'s tree.
@@ -241,25 +225,6 @@ impl Repo {
     pub fn is_pushed(&self, id: &gix::oid) -> bool {
         use gix::objs::Exists;
         self.pushed.as_ref().is_some_and(|h| h.exists(id))
-    }
-
-    /// The entries of a tree.
-    pub fn tree_entries(&self, id: ObjectId) -> Result<Vec<TreeEntry>> {
-        let tree = self
-            .repo
-            .find_tree(id)
-            .with_context(|| format!("cannot read tree {id}"))?;
-        let decoded = tree.decode().with_context(|| format!("cannot decode tree {id}"))?;
-        Ok(decoded
-            .entries
-            .iter()
-            .map(|e| TreeEntry {
-                name: e.filename.to_string(),
-                id: e.oid.to_owned(),
-                is_tree: e.mode.is_tree(),
-                is_blob: e.mode.is_blob(),
-            })
-            .collect())
     }
 
     /// The size of an object, from its header (the object is not loaded).

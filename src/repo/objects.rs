@@ -61,7 +61,8 @@ pub enum Streamed {
 /// Walks the history the refs already reach, newest first, a little at a time: each question
 /// walks only as far as it needs.
 pub struct Reached {
-    queue: BinaryHeap<(i64, ObjectId)>,
+    /// Commits to visit, newest first, with their parents (each commit is read once).
+    queue: BinaryHeap<(i64, ObjectId, Vec<ObjectId>)>,
     seen: HashSet<ObjectId>,
 }
 
@@ -106,7 +107,7 @@ impl Repo {
     /// [`Repo::commit_info`] and the commit's raw bytes (its message and headers are searched for
     /// tokens), in one read.
     pub fn commit_read(&self, id: ObjectId) -> Result<(ObjectId, Vec<ObjectId>, i64, Vec<u8>)> {
-        let c = self
+        let mut c = self
             .repo
             .find_commit(id)
             .with_context(|| format!("cannot read commit {id}"))?;
@@ -116,7 +117,7 @@ impl Repo {
             .detach();
         let time = c.time().map(|t| t.seconds).unwrap_or(0);
         let parents = c.parent_ids().map(|p| p.detach()).collect();
-        Ok((tree, parents, time, c.data.clone()))
+        Ok((tree, parents, time, std::mem::take(&mut c.data)))
     }
 
     /// An object's raw bytes (a tag's headers and message): searched for tokens like any file.
@@ -124,7 +125,7 @@ impl Repo {
         let object = self
             .repo
             .find_object(id)
-            .with_context(|| format!("cannot read commit {id}"))?;
+            .with_context(|| format!("cannot read object {id}"))?;
         Ok(object.detach().data)
     }
 
@@ -158,8 +159,13 @@ impl Repo {
                 // A symbolic ref to an unborn branch, or a broken ref: it reaches nothing.
                 continue;
             };
-            if let Ok((Target::Commit(c), _)) = self.target(id.detach()) {
-                out.push(c);
+            // `peel_to_id` has followed annotated tags: the header says whether a commit is
+            // left (refs to trees or blobs reach no history); the object is not read.
+            let id = id.detach();
+            match self.repo.find_header(id) {
+                Ok(h) if h.kind().is_commit() => out.push(id),
+                Ok(_) => {}
+                Err(e) => tracing::debug!(%id, error = %e, "a ref points at a missing object"),
             }
         }
         out.sort_unstable();
@@ -175,8 +181,8 @@ impl Repo {
         };
         for &tip in tips {
             if r.seen.insert(tip) {
-                let (_, _, time) = self.commit_info(tip)?;
-                r.queue.push((time, tip));
+                let (_, parents, time) = self.commit_info(tip)?;
+                r.queue.push((time, tip, parents));
             }
         }
         Ok(r)
@@ -187,15 +193,14 @@ impl Repo {
     /// all the questions of one push cost one walk at most.
     pub fn is_reached(&self, reached: &mut Reached, commit: ObjectId) -> Result<bool> {
         while !reached.seen.contains(&commit) {
-            let Some((_, id)) = reached.queue.pop() else {
+            let Some((_, _, parents)) = reached.queue.pop() else {
                 return Ok(false);
             };
-            let (_, parents, _) = self.commit_info(id)?;
             for p in parents {
                 if reached.seen.insert(p) {
                     // A parent missing from a shallow repository ends that line of history.
-                    if let Ok((_, _, time)) = self.commit_info(p) {
-                        reached.queue.push((time, p));
+                    if let Ok((_, grand, time)) = self.commit_info(p) {
+                        reached.queue.push((time, p, grand));
                     }
                 }
             }
@@ -203,24 +208,25 @@ impl Repo {
         Ok(true)
     }
 
-    /// Passes the bytes of blob `id` (of `size` bytes, from its header) to `each` in chunks.
-    /// Quarantined blobs stored whole are inflated as a stream (memory stays bounded whatever
-    /// their size); any other blob is read whole when it is at most `max` bytes, and reported
-    /// [`Streamed::TooLarge`] otherwise.
-    pub fn stream_blob(&self, id: ObjectId, size: u64, max: u64, each: &mut dyn FnMut(&[u8])) -> Result<Streamed> {
+    /// Passes the bytes of blob `id` to `each` in chunks and returns its size. Quarantined blobs
+    /// stored whole are inflated as a stream (memory stays bounded whatever their size, and the
+    /// header is read once); any other blob is read whole when it is at most `max` bytes, and
+    /// reported [`Streamed::TooLarge`] otherwise.
+    pub fn stream_blob(&self, id: ObjectId, max: u64, each: &mut dyn FnMut(&[u8])) -> Result<(Streamed, u64)> {
         if let Some(p) = &self.prefixes
-            && p.stream(&id, each)?.is_some()
+            && let Some(size) = p.stream(&id, each)?
         {
-            return Ok(Streamed::Whole);
+            return Ok((Streamed::Whole, size));
         }
+        let size = self.object_size(id)?;
         if size > max {
-            return Ok(Streamed::TooLarge(size));
+            return Ok((Streamed::TooLarge(size), size));
         }
         let object = self
             .repo
             .find_object(id)
             .with_context(|| format!("cannot read blob {id}"))?;
         each(&object.data);
-        Ok(Streamed::Whole)
+        Ok((Streamed::Whole, size))
     }
 }

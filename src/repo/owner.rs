@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 /// Refuses when this process runs as root and the repository at `git_dir` belongs to another
 /// user.
@@ -44,8 +44,8 @@ pub fn follow(path: &Path, like: &Path) -> Result<()> {
         if !rustix::process::geteuid().is_root() {
             return Ok(());
         }
-        let want = std::fs::metadata(like)?;
-        let have = std::fs::symlink_metadata(path)?;
+        let want = std::fs::metadata(like).with_context(|| format!("cannot read {}", like.display()))?;
+        let have = std::fs::symlink_metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if (have.uid(), have.gid()) != (want.uid(), want.gid()) {
             rustix::fs::chown(
                 path,

@@ -88,6 +88,9 @@ pub fn is_dotgit(name: &[u8]) -> bool {
     trimmed == ".git" || trimmed == "git~1"
 }
 
+/// The most problems one tree reports.
+const MAX_PROBLEMS: usize = 20;
+
 /// What git's fsck would say about a tree, in plain words; empty when it is well formed.
 pub fn problems(entries: &[RawEntry]) -> Vec<String> {
     let mut out = Vec::new();
@@ -125,8 +128,8 @@ pub fn problems(entries: &[RawEntry]) -> Vec<String> {
             out.push(format!("the entry \"{}\" points at the null id", name.escape_default()));
         }
     }
-    // git sorts entries by name, a tree's name compared as if followed by `/`; two entries with
-    // the same name (whatever their kinds) are duplicates.
+    // git sorts entries by name, a tree's name compared as if followed by `/`: the first pair out
+    // of order is enough to say so.
     let key = |e: &RawEntry| {
         let mut k = e.name.clone();
         if e.is_tree() {
@@ -134,34 +137,37 @@ pub fn problems(entries: &[RawEntry]) -> Vec<String> {
         }
         k
     };
-    for pair in entries.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
-        if a.name == b.name {
-            out.push(format!(
-                "the name \"{}\" appears twice",
-                String::from_utf8_lossy(&a.name).escape_default()
-            ));
-        } else if key(a) > key(b) {
-            out.push(format!(
-                "the entries are not sorted (\"{}\" before \"{}\")",
-                String::from_utf8_lossy(&a.name).escape_default(),
-                String::from_utf8_lossy(&b.name).escape_default()
-            ));
+    if let Some(pair) = entries
+        .windows(2)
+        .find(|w| w[0].name != w[1].name && key(&w[0]) > key(&w[1]))
+    {
+        out.push(format!(
+            "the entries are not sorted (\"{}\" before \"{}\")",
+            String::from_utf8_lossy(&pair[0].name).escape_default(),
+            String::from_utf8_lossy(&pair[1].name).escape_default()
+        ));
+    }
+    // Two entries with the same name, whatever their kinds and wherever they stand (a file `x`
+    // and a folder `x` need not be neighbours): one pass, each name reported once.
+    let mut seen = std::collections::HashSet::new();
+    let mut twice = std::collections::BTreeSet::new();
+    for e in entries {
+        if !seen.insert(e.name.as_slice()) {
+            twice.insert(e.name.as_slice());
         }
     }
-    // A file `x` and a folder `x` need not be neighbours (`x`, `x.txt`, `x/`): git's fsck looks
-    // for them too.
-    let mut names: Vec<&[u8]> = entries.iter().map(|e| e.name.as_slice()).collect();
-    names.sort_unstable();
-    for pair in names.windows(2) {
-        if pair[0] == pair[1] && !entries.windows(2).any(|w| w[0].name == pair[0] && w[1].name == pair[0]) {
-            out.push(format!(
-                "the name \"{}\" appears twice",
-                String::from_utf8_lossy(pair[0]).escape_default()
-            ));
-        }
+    out.extend(twice.into_iter().map(|n| {
+        format!(
+            "the name \"{}\" appears twice",
+            String::from_utf8_lossy(n).escape_default()
+        )
+    }));
+    // A hostile tree can hold millions of bad entries: the pusher reads the first ones.
+    if out.len() > MAX_PROBLEMS {
+        let more = out.len() - MAX_PROBLEMS;
+        out.truncate(MAX_PROBLEMS);
+        out.push(format!("and {more} more"));
     }
-    out.dedup();
     out
 }
 
@@ -218,5 +224,19 @@ mod tests {
         assert!(problems(&[entry("0100644", "x")])[0].contains("zero-padded"));
         assert!(problems(&[entry("100644", "..")])[0].contains("\"..\""));
         assert!(problems(&[entry("100644", "")])[0].contains("empty"));
+    }
+
+    #[test]
+    fn a_hostile_tree_costs_linear_time_and_a_bounded_message() {
+        // Alternating names: no equal neighbours, every name twice.
+        let many: Vec<RawEntry> = (0..200_000)
+            .map(|i| entry("100644", if i % 2 == 0 { "a" } else { "b" }))
+            .collect();
+        let p = problems(&many);
+        assert!(p.iter().any(|m| m.contains("\"a\" appears twice")));
+        let bad: Vec<RawEntry> = (0..1000).map(|i| entry("100664", &format!("f{i:04}"))).collect();
+        let p = problems(&bad);
+        assert_eq!(p.len(), MAX_PROBLEMS + 1);
+        assert_eq!(p.last().map(String::as_str), Some("and 980 more"));
     }
 }

@@ -55,9 +55,9 @@ fn scan_block(out: &mut String, code: Code, found: &[&Finding]) {
             // Several policies may set different limits: name the smallest in the block.
             let limit = found
                 .iter()
-                .filter_map(|f| f.detail.clone())
-                .min_by_key(|d| crate::policy::size::parse_size(&d.replace(' ', "")).unwrap_or(u64::MAX))
-                .unwrap_or_else(|| "10 MiB".into());
+                .filter_map(|f| f.limit)
+                .min()
+                .map_or_else(|| "10 MiB".into(), crate::scan::human);
             let lead = if rejected { "Your push was rejected because it contains" } else { "Your push was accepted, but it contains" };
             format!(
                 "{lead} files larger than {limit}.\nPlease use https://git-lfs.github.com/ to store large files.\n\

@@ -81,12 +81,11 @@ fn on(rule: Rule) -> bool {
 
 /// Reads what the rules in force need to know about `blob`.
 fn facts(repo: &Repo, blob: &NewBlob, secrets: bool, search: &mut tokens::Search) -> Result<Facts> {
-    let size = repo.object_size(blob.id)?;
     let mut head = Vec::new();
     let mut tokens = Vec::new();
     let mut unread = None;
-    if secrets {
-        let streamed = repo.stream_blob(blob.id, size, MAX_WHOLE_READ, &mut |chunk| {
+    let size = if secrets {
+        let (streamed, size) = repo.stream_blob(blob.id, MAX_WHOLE_READ, &mut |chunk| {
             if head.len() < BINARY_SAMPLE {
                 let take = (BINARY_SAMPLE - head.len()).min(chunk.len());
                 head.extend_from_slice(&chunk[..take]);
@@ -96,17 +95,21 @@ fn facts(repo: &Repo, blob: &NewBlob, secrets: bool, search: &mut tokens::Search
         match streamed {
             Streamed::Whole => tokens = search.finish(),
             Streamed::TooLarge(n) => {
+                // Nothing was read (the search is reset for the next blob); without a head the
+                // binary test cannot run either, and `unread` reports both.
                 search.finish();
                 unread = Some(n);
-                head = repo.blob_head(blob.id, BINARY_SAMPLE, 0)?.1.unwrap_or_default();
             }
         }
+        size
     } else {
-        match repo.blob_head(blob.id, BINARY_SAMPLE, MAX_WHOLE_READ)?.1 {
+        let (size, prefix) = repo.blob_head(blob.id, BINARY_SAMPLE, MAX_WHOLE_READ)?;
+        match prefix {
             Some(h) => head = h,
             None => unread = Some(size),
         }
-    }
+        size
+    };
     let pointer = size < pointer::MAX_POINTER as u64 && head.len() as u64 == size && pointer::is_pointer(&head);
     Ok(Facts {
         size,
@@ -147,6 +150,7 @@ fn judge(policies: &[Policy], blob: &NewBlob, facts: &Facts) -> Vec<Finding> {
             out.extend(
                 finding(Code::FileTooLarge, p, "large-files", p.large_files.rule, blob, message).map(|mut f| {
                     f.detail = Some(human(limit));
+                    f.limit = Some(limit);
                     f
                 }),
             );

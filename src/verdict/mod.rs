@@ -56,6 +56,10 @@ pub struct Finding {
     /// Whether the rule that made it may be overridden by a pusher the policy names.
     #[serde(skip)]
     pub overridable: bool,
+    /// The size limit a scanner finding was measured against (bytes), so that a block can
+    /// name the limit without reading it back from text.
+    #[serde(skip)]
+    pub limit: Option<u64>,
     /// Every policy that raised it at this severity (the policy shown is the first); an
     /// override must be allowed by each of them.
     #[serde(skip)]
@@ -86,6 +90,7 @@ impl Finding {
             detail: None,
             excerpt: None,
             overridable: false,
+            limit: None,
             raised_by: Vec::new(),
             overridden: None,
         }

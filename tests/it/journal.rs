@@ -226,6 +226,40 @@ fn a_full_disk_loses_nothing_and_says_so() {
         .map(|d| d.flatten().map(|e| e.file_name()).collect())
         .unwrap_or_default();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    // An administrator replaying the lines shown, with the push's own identity, records nothing
+    // twice.
+    let id = p
+        .remote
+        .split("--push-id ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the replay command names the push's identity")
+        .to_owned();
+    let lost: String = p
+        .remote
+        .lines()
+        .filter(|l| l.starts_with("hubgate-lost: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let before = s.discussions().len();
+    let o = crate::util::hook_env(
+        &s.root,
+        &[
+            "--config",
+            s.root.join("hubgate.toml").to_str().expect("utf8"),
+            "discussions",
+            "--repo",
+            s.server.to_str().expect("utf8"),
+            "replay",
+            "--stdin",
+            "--push-id",
+            &id,
+        ],
+        lost.as_bytes(),
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(s.discussions().len(), before, "{}", String::from_utf8_lossy(&o.stdout));
 }
 
 #[test]
