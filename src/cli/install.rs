@@ -21,6 +21,10 @@ pub(super) struct Server {
     /// GitLab: `<custom_hooks_dir>/<hook>.d/hubgate`; PATH is the custom_hooks_dir.
     #[arg(long)]
     gitlab: bool,
+    /// gitolite: hooks in `$LOCAL_CODE/hooks/common` of the gitolite home (default
+    /// /var/lib/gitolite3), linked into every repository, new ones too; no PATH.
+    #[arg(long, value_name = "GITOLITE_HOME", num_args = 0..=1, default_missing_value = install::gitolite::DEFAULT_HOME)]
+    gitolite: Option<PathBuf>,
 }
 
 impl Server {
@@ -50,7 +54,7 @@ pub(super) struct InstallArgs {
     #[arg(long, value_name = "FILE")]
     bin: Option<PathBuf>,
     /// Bare repositories, or folders holding them (a server's repository root).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "gitolite", conflicts_with = "gitolite")]
     paths: Vec<PathBuf>,
 }
 
@@ -60,7 +64,7 @@ pub(super) struct DoctorArgs {
     #[command(flatten)]
     server: Server,
     /// Bare repositories, or folders holding them.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "gitolite", conflicts_with = "gitolite")]
     paths: Vec<PathBuf>,
 }
 
@@ -78,15 +82,26 @@ pub(super) fn install(args: InstallArgs, policies: Option<&Path>, config: Option
         policies: policies.map(absolute).transpose()?,
         config: config.map(absolute).transpose()?,
         repo_root: None,
+        chained_dir: None,
     };
     let layout = args.server.layout();
-    let actions = install::plan(layout, &args.paths, &cmd, args.uninstall)?;
+    let actions = match &args.server.gitolite {
+        Some(home) => install::gitolite::plan(home, &cmd, args.uninstall)?,
+        None => install::plan(layout, &args.paths, &cmd, args.uninstall)?,
+    };
     let mut out = std::io::stdout().lock();
     let verb = if args.dry_run { "would " } else { "" };
     for a in &actions {
         writeln!(out, "{verb}{a}")?;
     }
-    if !args.uninstall {
+    if args.server.gitolite.is_some() {
+        if !args.uninstall {
+            writeln!(
+                out,
+                "name: gitolite names each repository (GL_REPO) and its pusher (GL_USER); policies match those."
+            )?;
+        }
+    } else if !args.uninstall {
         names(&mut out, layout, &args.paths)?;
     }
     if matches!(layout, Layout::Gitea) && !args.uninstall {
@@ -139,7 +154,10 @@ fn names(out: &mut dyn Write, layout: Layout, paths: &[PathBuf]) -> Result<()> {
 }
 
 pub(super) fn doctor(args: DoctorArgs) -> Result<ExitCode> {
-    let checks = doctor::run(args.server.layout(), &args.paths);
+    let checks = match &args.server.gitolite {
+        Some(home) => install::gitolite_doctor::run(home),
+        None => doctor::run(args.server.layout(), &args.paths),
+    };
     let mut out = std::io::stdout().lock();
     for c in &checks {
         let tag = match c.status {

@@ -24,7 +24,8 @@ pub struct Check {
     pub what: String,
 }
 
-fn check(out: &mut Vec<Check>, status: Status, what: String) {
+/// Adds one line to the report.
+pub(super) fn check(out: &mut Vec<Check>, status: Status, what: String) {
     out.push(Check { status, what });
 }
 
@@ -60,7 +61,8 @@ pub fn run(layout: Layout, paths: &[PathBuf]) -> Vec<Check> {
     out
 }
 
-fn hook(out: &mut Vec<Check>, kind: &str, file: &Path) -> Option<wrapper::Command> {
+/// Checks hubgate's hook `kind` at `file`; the command it runs, when it is ours.
+pub(super) fn hook(out: &mut Vec<Check>, kind: &str, file: &Path) -> Option<wrapper::Command> {
     let shown = file.display();
     let Ok(text) = std::fs::read_to_string(file) else {
         check(
@@ -124,7 +126,8 @@ fn hook(out: &mut Vec<Check>, kind: &str, file: &Path) -> Option<wrapper::Comman
     })
 }
 
-fn command_checks(out: &mut Vec<Check>, cmd: &wrapper::Command, targets: &[PathBuf], layout: Layout) {
+/// Checks what a wrapper runs: the binary, the policies, the configuration (and the forge).
+pub(super) fn command_checks(out: &mut Vec<Check>, cmd: &wrapper::Command, targets: &[PathBuf], layout: Layout) {
     let bin = cmd.bin.display();
     match std::process::Command::new(&cmd.bin).arg("--version").output() {
         Ok(o) if o.status.success() => {
@@ -252,7 +255,8 @@ fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
     }
     fsck_check(out, repo, layout);
     // Gitea and Forgejo set it in their global git configuration (GIT-FORGE.md 1.4).
-    if layout == Layout::Plain && super::git_config_get(repo, "receive.advertisePushOptions").as_deref() != Some("true")
+    if layout == Layout::Plain
+        && super::git_config_get(&repo.join("config"), "receive.advertisePushOptions").as_deref() != Some("true")
     {
         check(
             out,

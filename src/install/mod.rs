@@ -14,6 +14,8 @@
 //! Everything is planned first ([`plan`]) and printed; `--dry-run` stops there.
 
 pub mod doctor;
+pub mod gitolite;
+pub mod gitolite_doctor;
 pub mod wrapper;
 
 use std::collections::BTreeSet;
@@ -52,10 +54,17 @@ pub enum Action {
     Remove { path: PathBuf },
     /// Delete a folder hubgate created, now empty.
     RemoveDir { path: PathBuf },
-    /// `git config key value` in repository `repo`.
-    SetConfig { repo: PathBuf, key: String, value: String },
-    /// `git config --unset key` in repository `repo`.
-    UnsetConfig { repo: PathBuf, key: String },
+    /// `git config --file file key value` (a repository's `config`, or a user's `.gitconfig`).
+    SetConfig { file: PathBuf, key: String, value: String },
+    /// `git config --file file --unset key`.
+    UnsetConfig { file: PathBuf, key: String },
+    /// Rewrite the existing file `path` with `content`, keeping its owner and mode (gitolite's
+    /// `.gitolite.rc`).
+    Replace { path: PathBuf, content: String },
+    /// Delete the folder `path` if nothing is left in it.
+    Prune { path: PathBuf },
+    /// Run `gitolite <args>` as the owner of the gitolite home `home`, with `HOME` set to it.
+    Gitolite { home: PathBuf, args: Vec<String> },
     /// Nothing to do at `path`, and `why`.
     Keep { path: PathBuf, why: String },
 }
@@ -67,8 +76,11 @@ impl fmt::Display for Action {
             Action::Rename { from, to } => write!(f, "move {} to {}", from.display(), to.display()),
             Action::Remove { path } => write!(f, "remove {}", path.display()),
             Action::RemoveDir { path } => write!(f, "remove the empty folder {}", path.display()),
-            Action::SetConfig { repo, key, value } => write!(f, "set {key}={value} in {}", repo.display()),
-            Action::UnsetConfig { repo, key } => write!(f, "unset {key} in {}", repo.display()),
+            Action::SetConfig { file, key, value } => write!(f, "set {key}={value} in {}", file.display()),
+            Action::UnsetConfig { file, key } => write!(f, "unset {key} in {}", file.display()),
+            Action::Replace { path, .. } => write!(f, "edit {}", path.display()),
+            Action::Prune { path } => write!(f, "remove the folder {} if empty", path.display()),
+            Action::Gitolite { home, args } => write!(f, "run `gitolite {}` for {}", args.join(" "), home.display()),
             Action::Keep { path, why } => write!(f, "keep {} ({why})", path.display()),
         }
     }
@@ -126,10 +138,11 @@ pub fn hooks_dir(repo: &Path) -> PathBuf {
     }
 }
 
-fn git_config_get(repo: &Path, key: &str) -> Option<String> {
+/// A value from the git configuration file `file`.
+pub(crate) fn git_config_get(file: &Path, key: &str) -> Option<String> {
     let o = std::process::Command::new("git")
         .args(["config", "--file"])
-        .arg(repo.join("config"))
+        .arg(file)
         .args(["--get", key])
         .output()
         .ok()?;
@@ -214,13 +227,21 @@ pub fn plan(layout: Layout, paths: &[PathBuf], cmd: &Command, uninstall: bool) -
             }
         }
         if layout == Layout::Plain {
-            plan_settings(&target, uninstall, &mut actions);
+            plan_settings(&target.join("config"), uninstall, &mut actions);
         }
     }
     Ok(actions)
 }
 
-fn plan_install(file: &Path, kind: &str, in_d: bool, cmd: &Command, actions: &mut Vec<Action>) -> Result<()> {
+/// Plans hubgate's hook `kind` at `file` (a `.d` entry when `in_d`); a hook already there that is
+/// not ours is moved aside and chained.
+pub(crate) fn plan_install(
+    file: &Path,
+    kind: &str,
+    in_d: bool,
+    cmd: &Command,
+    actions: &mut Vec<Action>,
+) -> Result<()> {
     let chained = file.with_file_name(format!("{kind}.{}", wrapper::CHAINED));
     let existing = std::fs::read(file)
         .ok()
@@ -272,7 +293,8 @@ fn plan_install(file: &Path, kind: &str, in_d: bool, cmd: &Command, actions: &mu
     Ok(())
 }
 
-fn plan_removal(file: &Path, kind: &str, in_d: bool, actions: &mut Vec<Action>) -> Result<()> {
+/// Plans the removal of hubgate's hook `kind` at `file`, restoring the chained hook if any.
+pub(crate) fn plan_removal(file: &Path, kind: &str, in_d: bool, actions: &mut Vec<Action>) -> Result<()> {
     let Ok(text) = std::fs::read_to_string(file) else {
         actions.push(Action::Keep {
             path: file.to_owned(),
@@ -318,16 +340,17 @@ pub const SETTINGS: [(&str, &str); 2] = [
     ("receive.fsckObjects", "hubgate.setFsckObjects"),
 ];
 
-fn plan_settings(repo: &Path, uninstall: bool, actions: &mut Vec<Action>) {
+/// Plans [`SETTINGS`] in the git configuration file `file`.
+pub(crate) fn plan_settings(file: &Path, uninstall: bool, actions: &mut Vec<Action>) {
     for (key, marker) in SETTINGS {
-        let ours = git_config_get(repo, marker).as_deref() == Some("true");
-        let value = git_config_get(repo, key);
+        let ours = git_config_get(file, marker).as_deref() == Some("true");
+        let value = git_config_get(file, key);
         let unset = |key: &str| Action::UnsetConfig {
-            repo: repo.to_owned(),
+            file: file.to_owned(),
             key: key.to_owned(),
         };
         let set = |key: &str| Action::SetConfig {
-            repo: repo.to_owned(),
+            file: file.to_owned(),
             key: key.to_owned(),
             value: "true".into(),
         };
@@ -340,7 +363,7 @@ fn plan_settings(repo: &Path, uninstall: bool, actions: &mut Vec<Action>) {
         } else if let Some(value) = value {
             if value != "true" {
                 actions.push(Action::Keep {
-                    path: repo.to_owned(),
+                    path: file.to_owned(),
                     why: format!("{key}={value} is the administrator's setting; left as it is"),
                 });
             }
@@ -370,22 +393,29 @@ pub fn apply(actions: &[Action]) -> Result<()> {
             Action::Rename { from, to } => std::fs::rename(from, to).with_context(|| format!("cannot {a}"))?,
             Action::Remove { path } => std::fs::remove_file(path).with_context(|| format!("cannot {a}"))?,
             Action::RemoveDir { path } => std::fs::remove_dir(path).with_context(|| format!("cannot {a}"))?,
-            Action::SetConfig { repo, key, value } => git_config(repo, &[key, value])?,
-            Action::UnsetConfig { repo, key } => git_config(repo, &["--unset", key])?,
+            Action::SetConfig { file, key, value } => git_config(file, &[key, value])?,
+            Action::UnsetConfig { file, key } => git_config(file, &["--unset", key])?,
+            Action::Replace { path, content } => replace(path, content)?,
+            Action::Prune { path } => {
+                if std::fs::read_dir(path).is_ok_and(|mut d| d.next().is_none()) {
+                    std::fs::remove_dir(path).with_context(|| format!("cannot {a}"))?;
+                }
+            }
+            Action::Gitolite { home, args } => gitolite::run(home, args)?,
             Action::Keep { .. } => {}
         }
     }
     Ok(())
 }
 
-fn git_config(repo: &Path, args: &[&str]) -> Result<()> {
+fn git_config(file: &Path, args: &[&str]) -> Result<()> {
     // git rewrites the file through a lock file: as root that would leave it root's, with git's
-    // default mode. Its mode is put back, and it goes to the repository's owner.
-    let file = repo.join("config");
-    let before = std::fs::metadata(&file).ok();
+    // default mode. Its mode is put back, and it goes to the owner of the folder holding it (the
+    // repository's, or the gitolite user's home).
+    let before = std::fs::metadata(file).ok();
     let o = std::process::Command::new("git")
         .args(["config", "--file"])
-        .arg(repo.join("config"))
+        .arg(file)
         .args(args)
         .output()
         .context("cannot run git config")?;
@@ -397,15 +427,30 @@ fn git_config(repo: &Path, args: &[&str]) -> Result<()> {
         );
     }
     if let Some(meta) = before {
-        std::fs::set_permissions(&file, meta.permissions())
+        std::fs::set_permissions(file, meta.permissions())
             .with_context(|| format!("cannot restore the mode of {}", file.display()))?;
     }
-    crate::repo::owner::follow(&file, repo)
+    match file.parent() {
+        Some(dir) => crate::repo::owner::follow(file, dir),
+        None => Ok(()),
+    }
+}
+
+/// Rewrites `path` through a temporary file that takes the old file's mode and owner first, so
+/// that no moment leaves it half-written or someone else's.
+fn replace(path: &Path, content: &str) -> Result<()> {
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let tmp = path.with_extension("hubgate-tmp");
+    std::fs::write(&tmp, content).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::set_permissions(&tmp, meta.permissions())
+        .with_context(|| format!("cannot set the mode of {}", tmp.display()))?;
+    crate::repo::owner::follow(&tmp, path)?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Creates `dir` and any missing folders above it, each given the owner of the nearest folder
 /// that existed (root installing for the server's user leaves nothing root's).
-fn create_dirs(dir: &Path) -> Result<()> {
+pub(crate) fn create_dirs(dir: &Path) -> Result<()> {
     let mut missing = Vec::new();
     let mut at = dir;
     while !at.exists() {

@@ -28,6 +28,10 @@ pub struct Command {
     /// The root repository names are relative to, exported as `HUBGATE_REPO_ROOT` unless the
     /// environment already sets it (forge variables, read first, still win over both).
     pub repo_root: Option<PathBuf>,
+    /// Where the hook that was there before is kept, when not beside the running hook: gitolite
+    /// symlinks its common hooks into every repository, so `$0` is the repository's link, not the
+    /// common folder that holds `<hook>.hubgate-chained`.
+    pub chained_dir: Option<PathBuf>,
 }
 
 /// The start of the line that sets the naming root.
@@ -77,8 +81,17 @@ pub fn script(cmd: &Command, kind: &str, chained: bool) -> String {
     let body = format!("{COPY_SETUP}{template}")
         .replace("{kind}", kind)
         .replace("{CHAINED}", CHAINED)
+        .replace("{CHAINED_DIR}", &chained_dir(cmd))
         .replace("{CMD}", &cmd.line(kind));
     format!("{head}{body}")
+}
+
+/// The `sh` expression for the folder holding the previous hook.
+fn chained_dir(cmd: &Command) -> String {
+    match &cmd.chained_dir {
+        Some(dir) => quote(dir),
+        None => "\"$(dirname \"$0\")\"".to_owned(),
+    }
 }
 
 /// What both chained wrappers share: where the copy of the input goes, and its cleanup.
@@ -87,7 +100,7 @@ pub fn script(cmd: &Command, kind: &str, chained: bool) -> String {
 /// often a small tmpfs shared by every user of the server, while the repository's file system has
 /// just taken the push's objects; and a copy left by a killed hook stays beside the repository it
 /// belongs to. Every step's status is checked; the messages name no server path.
-const COPY_SETUP: &str = r#"chained="$(dirname "$0")/{kind}.{CHAINED}"
+const COPY_SETUP: &str = r#"chained={CHAINED_DIR}/{kind}.{CHAINED}
 tmp="${GIT_DIR:-.}/hubgate/tmp"
 input=
 keep=
@@ -162,6 +175,11 @@ pub fn parse(text: &str) -> Option<Command> {
         .find_map(|l| l.strip_prefix(ROOT_LINE))
         .and_then(|rest| split(rest).into_iter().next())
         .map(PathBuf::from);
+    cmd.chained_dir = text
+        .lines()
+        .find_map(|l| l.strip_prefix("chained=").filter(|rest| rest.starts_with('\'')))
+        .and_then(|rest| split(rest).into_iter().next())
+        .and_then(|p| p.rsplit_once('/').map(|(dir, _)| PathBuf::from(dir)));
     let mut it = words.iter().skip(1);
     while let Some(w) = it.next() {
         match w.as_str() {
@@ -224,6 +242,7 @@ mod tests {
             policies: Some("/etc/it's/policies".into()),
             config: None,
             repo_root: None,
+            chained_dir: None,
         };
         for root in [None, Some(PathBuf::from("/srv/it's git"))] {
             let cmd = Command {
@@ -235,6 +254,16 @@ mod tests {
                 assert!(is_ours(&text));
                 assert_eq!(parse(&text), Some(cmd.clone()), "{text}");
             }
+            let elsewhere = Command {
+                chained_dir: Some("/var/lib/git's/local/hooks/common".into()),
+                ..cmd.clone()
+            };
+            let text = script(&elsewhere, "pre-receive", true);
+            assert!(
+                text.contains("chained='/var/lib/git'\\''s/local/hooks/common'/pre-receive.hubgate-chained"),
+                "{text}"
+            );
+            assert_eq!(parse(&text), Some(elsewhere.clone()), "{text}");
         }
         assert!(!is_ours("#!/bin/sh\necho hi\n"));
     }

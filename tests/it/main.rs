@@ -51,3 +51,6 @@ mod inert;
 mod journal;
 // Administrators run hubgate as root: repositories stay their owner's.
 mod root;
+
+/// gitolite3 over a real sshd, installed with `install --gitolite` as root.
+mod gitolite;

@@ -10,8 +10,8 @@ use std::process::{Command, Stdio};
 
 use crate::util::{Group, Sandbox, git, git_cmd, hubgate, hubgate_bin};
 
-/// What a server test needs, or why it is skipped.
-fn need(programs: &[&str]) -> Option<Vec<PathBuf>> {
+/// What a server test needs, or why it is skipped (`packages`: what to install).
+pub(crate) fn need(programs: &[&str], packages: &str) -> Option<Vec<PathBuf>> {
     let found: Vec<Option<PathBuf>> = programs
         .iter()
         .map(|p| {
@@ -31,7 +31,7 @@ fn need(programs: &[&str]) -> Option<Vec<PathBuf>> {
         .map(|(p, _)| *p)
         .collect();
     let why = format!(
-        "skipped: {} not installed (apt-get install nginx-light fcgiwrap apache2-utils)",
+        "skipped: {} not installed (apt-get install {packages})",
         missing.join(", ")
     );
     assert!(
@@ -43,11 +43,11 @@ fn need(programs: &[&str]) -> Option<Vec<PathBuf>> {
 }
 
 #[expect(clippy::print_stderr, reason = "a skipped test must say so")]
-fn skip(why: &str) {
+pub(crate) fn skip(why: &str) {
     eprintln!("{why}");
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
@@ -55,7 +55,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn wait_for(port: u16) {
+pub(crate) fn wait_for(port: u16) {
     for _ in 0..200 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return;
@@ -74,7 +74,7 @@ struct SmartHttp {
 
 impl SmartHttp {
     fn start(root: &Path, project_root: &Path) -> Option<SmartHttp> {
-        let bins = need(&["nginx", "fcgiwrap", "htpasswd"])?;
+        let bins = need(&["nginx", "fcgiwrap", "htpasswd"], "nginx-light fcgiwrap apache2-utils")?;
         let (nginx, fcgiwrap, htpasswd) = (&bins[0], &bins[1], &bins[2]);
         let dir = root.join("http");
         std::fs::create_dir_all(dir.join("logs")).expect("mkdir");

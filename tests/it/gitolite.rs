@@ -1,0 +1,374 @@
+//! gitolite3 over a real `sshd` on 127.0.0.1 (issue 11): hubgate installed as root with
+//! `hubgate install --gitolite`, exactly as the README says, for a gitolite user the test creates;
+//! pushes with generated keys as `alice` and `bob`. Needs root (a user of its own, `sshd` switching
+//! to it) and the Debian packages `gitolite3 openssh-server`; skipped, saying why, without them
+//! (`.ci/run` installs them, runs as root and sets the variables that make a skip a failure).
+
+use std::os::unix::fs::MetadataExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::servers::{free_port, need, skip, wait_for};
+use crate::util::{Group, Sandbox, git, git_cmd, hubgate, hubgate_bin};
+
+static USERS: AtomicUsize = AtomicUsize::new(0);
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|t| {
+        t.lines()
+            .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"))
+    })
+}
+
+/// A system user made for one test, deleted when dropped.
+struct User {
+    name: String,
+    uid: u32,
+    gid: u32,
+}
+
+impl User {
+    fn create(home: &Path) -> User {
+        let name = format!("hgl{}x{}", std::process::id(), USERS.fetch_add(1, Ordering::SeqCst));
+        let ok = Command::new("useradd")
+            .args([
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/bin/sh",
+                "-p",
+                "*",
+                "--home-dir",
+            ])
+            .arg(home)
+            .arg(&name)
+            .status();
+        assert!(ok.is_ok_and(|s| s.success()), "useradd {name}");
+        std::fs::create_dir_all(home).expect("home");
+        let mut user = User { name, uid: 0, gid: 0 };
+        let ok = Command::new("chown").arg(format!("{}:", user.name)).arg(home).status();
+        assert!(ok.is_ok_and(|s| s.success()), "chown home");
+        let meta = std::fs::metadata(home).expect("home");
+        (user.uid, user.gid) = (meta.uid(), meta.gid());
+        user
+    }
+
+    /// A command run as this user, with `HOME` at `home`.
+    fn command(&self, program: &str, home: &Path) -> Command {
+        let mut c = Command::new(program);
+        c.uid(self.uid).gid(self.gid).env("HOME", home).current_dir(home);
+        c
+    }
+}
+
+impl Drop for User {
+    fn drop(&mut self) {
+        let _ = Command::new("userdel").arg(&self.name).stderr(Stdio::null()).status();
+    }
+}
+
+/// gitolite for a user of its own, behind `sshd`.
+struct Gitolite {
+    user: User,
+    home: PathBuf,
+    keys: PathBuf,
+    port: u16,
+    _sshd: Group,
+}
+
+fn keygen(path: &Path) {
+    let ok = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(path)
+        .status();
+    assert!(ok.is_ok_and(|s| s.success()), "ssh-keygen");
+}
+
+impl Gitolite {
+    fn start(root: &Path) -> Option<Gitolite> {
+        let bins = need(&["gitolite", "sshd", "ssh-keygen", "ssh"], "gitolite3 openssh-server")?;
+        if !is_root() {
+            assert!(
+                std::env::var_os("HUBGATE_REQUIRE_ROOT_TESTS").is_none(),
+                "HUBGATE_REQUIRE_ROOT_TESTS is set but the tests do not run as root"
+            );
+            skip("skipped: gitolite over sshd needs root (a user of its own; CI runs as root)");
+            return None;
+        }
+        let home = root.join("gitolite");
+        let user = User::create(&home);
+        let keys = root.join("keys");
+        std::fs::create_dir_all(&keys).expect("keys");
+        for k in ["admin", "alice", "bob", "host"] {
+            keygen(&keys.join(k));
+        }
+        let admin_pub = home.join("admin.pub");
+        std::fs::copy(keys.join("admin.pub"), &admin_pub).expect("admin.pub");
+        let o = user
+            .command("gitolite", &home)
+            .arg("setup")
+            .arg("-pk")
+            .arg(&admin_pub)
+            .output()
+            .expect("gitolite setup");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let port = free_port();
+        let config = root.join("sshd_config");
+        std::fs::write(
+            &config,
+            format!(
+                "Port {port}\nListenAddress 127.0.0.1\nHostKey {host}\nPidFile {root}/sshd.pid\nStrictModes no\n\
+                 UsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nAllowUsers {user}\n",
+                host = keys.join("host").display(),
+                root = root.display(),
+                user = user.name,
+            ),
+        )
+        .expect("sshd_config");
+        // sshd wants its privilege separation folder.
+        std::fs::create_dir_all("/run/sshd").expect("/run/sshd");
+        let sshd = Command::new(&bins[1])
+            .args(["-D", "-e", "-f"])
+            .arg(&config)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("sshd");
+        let sshd = Group(sshd);
+        wait_for(port);
+        Some(Gitolite {
+            user,
+            home,
+            keys,
+            port,
+            _sshd: sshd,
+        })
+    }
+
+    fn url(&self, repo: &str) -> String {
+        format!("ssh://{}@127.0.0.1:{}/{repo}", self.user.name, self.port)
+    }
+
+    /// `git` in `dir` authenticating with `key`'s ssh key.
+    fn git_as(&self, key: &str, dir: &Path) -> Command {
+        let mut c = git_cmd(dir);
+        c.env(
+            "GIT_SSH_COMMAND",
+            format!(
+                "ssh -i {} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR",
+                self.keys.join(key).display()
+            ),
+        );
+        c
+    }
+
+    /// Pushes `dir`'s HEAD to `main` of `repo` as `key`, with push options.
+    fn push(&self, key: &str, dir: &Path, repo: &str, options: &[&str]) -> Output {
+        let mut c = self.git_as(key, dir);
+        c.arg("push");
+        for o in options {
+            c.arg("-o").arg(o);
+        }
+        c.arg(self.url(repo))
+            .arg("HEAD:refs/heads/main")
+            .output()
+            .expect("push")
+    }
+
+    /// Adds `conf` to gitolite.conf (and alice's and bob's keys), pushed as the admin.
+    fn admin(&self, root: &Path, conf: &str) {
+        let admin = root.join("gitolite-admin");
+        if !admin.exists() {
+            let o = self
+                .git_as("admin", root)
+                .args(["clone", "-q", &self.url("gitolite-admin"), "gitolite-admin"])
+                .output()
+                .expect("clone");
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            for k in ["alice", "bob"] {
+                std::fs::copy(
+                    self.keys.join(format!("{k}.pub")),
+                    admin.join(format!("keydir/{k}.pub")),
+                )
+                .expect("key");
+            }
+        }
+        let file = admin.join("conf/gitolite.conf");
+        let mut text = std::fs::read_to_string(&file).expect("conf");
+        text.push_str(conf);
+        std::fs::write(&file, text).expect("conf");
+        git(&admin, &["add", "-A"]);
+        git(&admin, &["commit", "-q", "-m", "conf"]);
+        let o = self
+            .git_as("admin", &admin)
+            .args(["push", "-q", "origin", "HEAD:master"])
+            .output()
+            .expect("push");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Files under `dir` whose owner is not `uid`.
+fn owned_by_others(dir: &Path, uid: u32) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir").flatten() {
+            let meta = std::fs::symlink_metadata(e.path()).expect("meta");
+            if meta.uid() != uid {
+                out.push(e.path());
+            }
+            if meta.is_dir() {
+                stack.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn gitolite_install_gates_every_repository_and_names_the_pusher() {
+    let s = Sandbox::new();
+    // The gitolite user must reach its home, the binary and the policies: an administrator
+    // installs the binary where every user can run it.
+    let ok = Command::new("chmod").args(["-R", "a+rX"]).arg(&s.root).status();
+    assert!(ok.is_ok_and(|st| st.success()));
+    let Some(gl) = Gitolite::start(&s.root) else {
+        return;
+    };
+    let bin = s.root.join("hubgate");
+    std::fs::copy(hubgate_bin(), &bin).expect("binary");
+    s.policy(
+        "p.toml",
+        "[[policy]]\nname = \"org\"\nrepos = [\"acme/*\"]\noverride = [\"alice\"]\n[policy.license]\nallow = [\"apache-2.0\"]\noverridable = true\n",
+    );
+    let config = s.root.join("hubgate.toml");
+    std::fs::write(&config, "[discussions]\nwatch-refs = [\"refs/heads/*\"]\n").expect("config");
+    let home = gl.home.to_str().expect("utf8");
+    let install = |extra: &[&str]| {
+        let mut args = vec![
+            "--policies",
+            s.policies.to_str().expect("utf8"),
+            "--config",
+            config.to_str().expect("utf8"),
+            "install",
+            "--bin",
+            bin.to_str().expect("utf8"),
+            "--gitolite",
+            home,
+        ];
+        args.extend(extra);
+        let o = hubgate(&s.root, &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    install(&[]);
+    let doctor = hubgate(&s.root, &["doctor", "--gitolite", home]);
+    assert!(doctor.status.success(), "{}", String::from_utf8_lossy(&doctor.stdout));
+
+    // A repository that existed before (gitolite's `testing`) and one created after the install.
+    gl.admin(&s.root, "repo acme/model\n    RW+ = @all\n");
+    let w = &s.work;
+    s.card("---\nlicense: not-a-licence\n---\n");
+    for repo in ["testing", "acme/model"] {
+        let o = gl.push("alice", w, repo, &[]);
+        assert!(!o.status.success(), "{repo}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("\"license\" must be one of"),
+            "{repo}: Hub refusal: {}",
+            stderr(&o)
+        );
+    }
+    s.card("---\nlicense: apache-2.0\n---\n");
+    let o = gl.push("alice", w, "acme/model", &[]);
+    assert!(o.status.success(), "a good card passes: {}", stderr(&o));
+    // A policy refusal; bob may not override it, alice may, and is the recorded pusher.
+    s.card("---\nlicense: mit\n---\n");
+    let o = gl.push("bob", w, "acme/model", &["hubgate.override=trust me"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("bob asked to override policy \"org\", but only alice may override it"),
+        "GL_USER names the pusher: {}",
+        stderr(&o)
+    );
+    let o = gl.push("alice", w, "acme/model", &["hubgate.override=licence reviewed"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("(overridden by alice: licence reviewed)"),
+        "{}",
+        stderr(&o)
+    );
+    // A risky change (adult content) is recorded, naming the pusher.
+    s.card("---\nlicense: apache-2.0\ntags:\n- not-for-all-audiences\n---\n");
+    let o = gl.push("alice", w, "acme/model", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let repo = gl.home.join("repositories/acme/model.git");
+    let o = hubgate(
+        &s.root,
+        &[
+            "discussions",
+            "--repo",
+            repo.to_str().expect("utf8"),
+            "--format",
+            "json",
+            "list",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let entries = doc["discussions"].as_array().cloned().unwrap_or_default();
+    assert!(entries.len() >= 2, "the override and the risky change: {entries:?}");
+    assert!(entries.iter().all(|e| e["pusher"] == "alice"), "{entries:?}");
+
+    // gitolite's repo-specific hooks replace pre-receive with its driver: hubgate stays.
+    let rc = gl.home.join(".gitolite.rc");
+    let text = std::fs::read_to_string(&rc).expect("rc");
+    std::fs::write(&rc, text.replace("# 'repo-specific-hooks',", "'repo-specific-hooks',")).expect("rc");
+    let site = gl.home.join("local/hooks/repo-specific");
+    std::fs::create_dir_all(&site).expect("mkdir");
+    std::fs::write(site.join("site"), "#!/bin/sh\necho site-hook-ran >&2\n").expect("hook");
+    crate::util::make_executable(&site.join("site"));
+    let ok = Command::new("chown")
+        .arg("-R")
+        .arg(format!("{}:", gl.user.name))
+        .arg(&gl.home)
+        .status();
+    assert!(ok.is_ok_and(|st| st.success()));
+    gl.admin(&s.root, "repo acme/model\n    option hook.pre-receive = site\n");
+    s.card("---\nlicense: not-a-licence\n---\n");
+    let o = gl.push("alice", w, "acme/model", &[]);
+    assert!(
+        stderr(&o).contains("site-hook-ran"),
+        "the site's hook runs: {}",
+        stderr(&o)
+    );
+    assert!(!o.status.success(), "and so does hubgate: {}", stderr(&o));
+    let doctor = hubgate(&s.root, &["doctor", "--gitolite", home]);
+    assert!(doctor.status.success(), "{}", String::from_utf8_lossy(&doctor.stdout));
+
+    // Nothing in gitolite's home is root's after all of that.
+    let strays = owned_by_others(&gl.home, gl.user.uid);
+    assert!(strays.is_empty(), "owned by another user than gitolite's: {strays:?}");
+
+    // Uninstalling gives back gitolite as it was: the site's hook still runs, hubgate no more.
+    install(&["--uninstall"]);
+    let text = std::fs::read_to_string(&rc).expect("rc");
+    assert!(!text.contains("NON_CORE") && !text.contains("'hubgate'"), "{text}");
+    assert!(
+        text.contains("LOCAL_CODE"),
+        "the site's repo-specific hooks still need LOCAL_CODE"
+    );
+    let o = gl.push("alice", w, "acme/model", &[]);
+    assert!(stderr(&o).contains("site-hook-ran"), "{}", stderr(&o));
+    assert!(o.status.success(), "hubgate is gone: {}", stderr(&o));
+    let strays = owned_by_others(&gl.home, gl.user.uid);
+    assert!(strays.is_empty(), "owned by another user than gitolite's: {strays:?}");
+}
