@@ -4,70 +4,14 @@
 //! to it) and the Debian packages `gitolite3 openssh-server`; skipped, saying why, without them
 //! (`.ci/run` installs them, runs as root and sets the variables that make a skip a failure).
 
-use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::servers::{free_port, need, skip, wait_for};
+use crate::server_kit::{
+    POLICY, User, exercise, free_port, give, need, need_root, open_to_all, owned_by_others, wait_for,
+};
 use crate::util::{Group, Sandbox, git, git_cmd, hubgate, hubgate_bin};
-
-static USERS: AtomicUsize = AtomicUsize::new(0);
-
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status").is_ok_and(|t| {
-        t.lines()
-            .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"))
-    })
-}
-
-/// A system user made for one test, deleted when dropped.
-struct User {
-    name: String,
-    uid: u32,
-    gid: u32,
-}
-
-impl User {
-    fn create(home: &Path) -> User {
-        let name = format!("hgl{}x{}", std::process::id(), USERS.fetch_add(1, Ordering::SeqCst));
-        let ok = Command::new("useradd")
-            .args([
-                "--system",
-                "--no-create-home",
-                "--shell",
-                "/bin/sh",
-                "-p",
-                "*",
-                "--home-dir",
-            ])
-            .arg(home)
-            .arg(&name)
-            .status();
-        assert!(ok.is_ok_and(|s| s.success()), "useradd {name}");
-        std::fs::create_dir_all(home).expect("home");
-        let mut user = User { name, uid: 0, gid: 0 };
-        let ok = Command::new("chown").arg(format!("{}:", user.name)).arg(home).status();
-        assert!(ok.is_ok_and(|s| s.success()), "chown home");
-        let meta = std::fs::metadata(home).expect("home");
-        (user.uid, user.gid) = (meta.uid(), meta.gid());
-        user
-    }
-
-    /// A command run as this user, with `HOME` at `home`.
-    fn command(&self, program: &str, home: &Path) -> Command {
-        let mut c = Command::new(program);
-        c.uid(self.uid).gid(self.gid).env("HOME", home).current_dir(home);
-        c
-    }
-}
-
-impl Drop for User {
-    fn drop(&mut self) {
-        let _ = Command::new("userdel").arg(&self.name).stderr(Stdio::null()).status();
-    }
-}
 
 /// gitolite for a user of its own, behind `sshd`.
 struct Gitolite {
@@ -89,12 +33,7 @@ fn keygen(path: &Path) {
 impl Gitolite {
     fn start(root: &Path) -> Option<Gitolite> {
         let bins = need(&["gitolite", "sshd", "ssh-keygen", "ssh"], "gitolite3 openssh-server")?;
-        if !is_root() {
-            assert!(
-                std::env::var_os("HUBGATE_REQUIRE_ROOT_TESTS").is_none(),
-                "HUBGATE_REQUIRE_ROOT_TESTS is set but the tests do not run as root"
-            );
-            skip("skipped: gitolite over sshd needs root (a user of its own; CI runs as root)");
+        if !need_root("gitolite over sshd") {
             return None;
         }
         let home = root.join("gitolite");
@@ -216,40 +155,18 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Files under `dir` whose owner is not `uid`.
-fn owned_by_others(dir: &Path, uid: u32) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read_dir").flatten() {
-            let meta = std::fs::symlink_metadata(e.path()).expect("meta");
-            if meta.uid() != uid {
-                out.push(e.path());
-            }
-            if meta.is_dir() {
-                stack.push(e.path());
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn gitolite_install_gates_every_repository_and_names_the_pusher() {
     let s = Sandbox::new();
     // The gitolite user must reach its home, the binary and the policies: an administrator
     // installs the binary where every user can run it.
-    let ok = Command::new("chmod").args(["-R", "a+rX"]).arg(&s.root).status();
-    assert!(ok.is_ok_and(|st| st.success()));
+    open_to_all(&s.root);
     let Some(gl) = Gitolite::start(&s.root) else {
         return;
     };
     let bin = s.root.join("hubgate");
     std::fs::copy(hubgate_bin(), &bin).expect("binary");
-    s.policy(
-        "p.toml",
-        "[[policy]]\nname = \"org\"\nrepos = [\"acme/*\"]\noverride = [\"alice\"]\n[policy.license]\nallow = [\"apache-2.0\"]\noverridable = true\n",
-    );
+    s.policy("p.toml", POLICY);
     let config = s.root.join("hubgate.toml");
     std::fs::write(&config, "[discussions]\nwatch-refs = [\"refs/heads/*\"]\n").expect("config");
     let home = gl.home.to_str().expect("utf8");
@@ -278,55 +195,14 @@ fn gitolite_install_gates_every_repository_and_names_the_pusher() {
     gl.admin(&s.root, "repo acme/model\n    RW+ = @all\n");
     let w = &s.work;
     s.card("---\nlicense: not-a-licence\n---\n");
-    for repo in ["testing", "acme/model"] {
-        let o = gl.push("alice", w, repo, &[]);
-        assert!(!o.status.success(), "{repo}: {}", stderr(&o));
-        assert!(
-            stderr(&o).contains("\"license\" must be one of"),
-            "{repo}: Hub refusal: {}",
-            stderr(&o)
-        );
-    }
-    s.card("---\nlicense: apache-2.0\n---\n");
-    let o = gl.push("alice", w, "acme/model", &[]);
-    assert!(o.status.success(), "a good card passes: {}", stderr(&o));
-    // A policy refusal; bob may not override it, alice may, and is the recorded pusher.
-    s.card("---\nlicense: mit\n---\n");
-    let o = gl.push("bob", w, "acme/model", &["hubgate.override=trust me"]);
-    assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("bob asked to override policy \"org\", but only alice may override it"),
-        "GL_USER names the pusher: {}",
-        stderr(&o)
-    );
-    let o = gl.push("alice", w, "acme/model", &["hubgate.override=licence reviewed"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("(overridden by alice: licence reviewed)"),
-        "{}",
-        stderr(&o)
-    );
-    // A risky change (adult content) is recorded, naming the pusher.
-    s.card("---\nlicense: apache-2.0\ntags:\n- not-for-all-audiences\n---\n");
-    let o = gl.push("alice", w, "acme/model", &[]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let o = gl.push("alice", w, "testing", &[]);
+    assert!(!o.status.success(), "testing: {}", stderr(&o));
+    assert!(stderr(&o).contains("\"license\" must be one of"), "{}", stderr(&o));
     let repo = gl.home.join("repositories/acme/model.git");
-    let o = hubgate(
-        &s.root,
-        &[
-            "discussions",
-            "--repo",
-            repo.to_str().expect("utf8"),
-            "--format",
-            "json",
-            "list",
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    let entries = doc["discussions"].as_array().cloned().unwrap_or_default();
-    assert!(entries.len() >= 2, "the override and the risky change: {entries:?}");
-    assert!(entries.iter().all(|e| e["pusher"] == "alice"), "{entries:?}");
+    exercise(&s, &repo, true, &|user, options| {
+        let o = gl.push(user, w, "acme/model", options);
+        (o.status.success(), stderr(&o))
+    });
 
     // gitolite's repo-specific hooks replace pre-receive with its driver: hubgate stays.
     let rc = gl.home.join(".gitolite.rc");
@@ -336,12 +212,7 @@ fn gitolite_install_gates_every_repository_and_names_the_pusher() {
     std::fs::create_dir_all(&site).expect("mkdir");
     std::fs::write(site.join("site"), "#!/bin/sh\necho site-hook-ran >&2\n").expect("hook");
     crate::util::make_executable(&site.join("site"));
-    let ok = Command::new("chown")
-        .arg("-R")
-        .arg(format!("{}:", gl.user.name))
-        .arg(&gl.home)
-        .status();
-    assert!(ok.is_ok_and(|st| st.success()));
+    give(&gl.home, &gl.user);
     gl.admin(&s.root, "repo acme/model\n    option hook.pre-receive = site\n");
     s.card("---\nlicense: not-a-licence\n---\n");
     let o = gl.push("alice", w, "acme/model", &[]);

@@ -44,6 +44,8 @@ mod gitea_double;
 mod bypass;
 // Real servers on 127.0.0.1: smart HTTP (nginx + fcgiwrap + git http-backend).
 mod servers;
+// What the real-server tests share (programs, ports, a user of their own).
+mod server_kit;
 // Issue 10: hostile card text (key names too) is inert on remote: lines, in titles and bodies;
 // pushers never see server paths.
 mod inert;

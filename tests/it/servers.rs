@@ -8,62 +8,10 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::server_kit::{
+    POLICY, User, exercise, free_port, give, is_root, need, open_to_all, owned_by_others, wait_for,
+};
 use crate::util::{Group, Sandbox, git, git_cmd, hubgate, hubgate_bin};
-
-/// What a server test needs, or why it is skipped (`packages`: what to install).
-pub(crate) fn need(programs: &[&str], packages: &str) -> Option<Vec<PathBuf>> {
-    let found: Vec<Option<PathBuf>> = programs
-        .iter()
-        .map(|p| {
-            ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
-                .iter()
-                .map(|d| Path::new(d).join(p))
-                .find(|c| c.exists())
-        })
-        .collect();
-    if found.iter().all(Option::is_some) {
-        return Some(found.into_iter().flatten().collect());
-    }
-    let missing: Vec<&str> = programs
-        .iter()
-        .zip(&found)
-        .filter(|(_, f)| f.is_none())
-        .map(|(p, _)| *p)
-        .collect();
-    let why = format!(
-        "skipped: {} not installed (apt-get install {packages})",
-        missing.join(", ")
-    );
-    assert!(
-        std::env::var_os("HUBGATE_REQUIRE_SERVERS").is_none(),
-        "HUBGATE_REQUIRE_SERVERS is set: {why}"
-    );
-    skip(&why);
-    None
-}
-
-#[expect(clippy::print_stderr, reason = "a skipped test must say so")]
-pub(crate) fn skip(why: &str) {
-    eprintln!("{why}");
-}
-
-pub(crate) fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-pub(crate) fn wait_for(port: u16) {
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
-    panic!("nothing listens on 127.0.0.1:{port}");
-}
 
 /// nginx in front of fcgiwrap running `git http-backend`, basic auth for `alice` and `bob`.
 struct SmartHttp {
@@ -73,7 +21,9 @@ struct SmartHttp {
 }
 
 impl SmartHttp {
-    fn start(root: &Path, project_root: &Path) -> Option<SmartHttp> {
+    /// Starts the servers; `git http-backend` (under fcgiwrap) runs as `owner` when given, as a
+    /// web server's user does.
+    fn start(root: &Path, project_root: &Path, owner: Option<&User>) -> Option<SmartHttp> {
         let bins = need(&["nginx", "fcgiwrap", "htpasswd"], "nginx-light fcgiwrap apache2-utils")?;
         let (nginx, fcgiwrap, htpasswd) = (&bins[0], &bins[1], &bins[2]);
         let dir = root.join("http");
@@ -93,7 +43,12 @@ impl SmartHttp {
             assert!(ok.is_ok_and(|s| s.success()), "htpasswd");
         }
         let socket = dir.join("fcgiwrap.sock");
-        let fcgi = Command::new(fcgiwrap)
+        let mut fcgi = Command::new(fcgiwrap);
+        if let Some(owner) = owner {
+            give(&dir, owner);
+            fcgi.uid(owner.uid).gid(owner.gid);
+        }
+        let fcgi = fcgi
             .arg("-s")
             .arg(format!("unix:{}", socket.display()))
             .stdin(Stdio::null())
@@ -168,7 +123,7 @@ impl SmartHttp {
     }
 }
 
-fn push_http(s: &Sandbox, url: &str, options: &[&str]) -> (bool, String) {
+fn push_url(s: &Sandbox, url: &str, options: &[&str]) -> (bool, String) {
     let mut c = git_cmd(&s.work);
     c.arg("push");
     for o in options {
@@ -178,53 +133,112 @@ fn push_http(s: &Sandbox, url: &str, options: &[&str]) -> (bool, String) {
     (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
 }
 
+/// Smart HTTP installed as root, as the README says, on repositories owned by the web server's
+/// user (a user of the test's own when the tests run as root): the authenticated user is the
+/// pusher, and nothing in the repository ends up root's.
 #[test]
 fn smart_http_names_the_authenticated_pusher() {
     let s = Sandbox::new();
-    let policies = s.policies.to_str().expect("utf8").to_owned();
+    s.policy("p.toml", POLICY);
     let config = s.root.join("hubgate.toml");
     std::fs::write(&config, "[discussions]\nwatch-refs = [\"refs/heads/*\"]\n").expect("config");
-    s.policy(
-        "p.toml",
-        "[[policy]]\nname = \"org\"\nrepos = [\"acme/*\"]\noverride = [\"alice\"]\n[policy.license]\nallow = [\"apache-2.0\"]\noverridable = true\n",
-    );
+    git(&s.server, &["config", "http.receivepack", "true"]);
+    let owner = is_root().then(|| User::create(&s.root.join("www")));
+    let bin = s.root.join("hubgate");
+    std::fs::copy(hubgate_bin(), &bin).expect("binary");
+    if let Some(owner) = &owner {
+        open_to_all(&s.root);
+        give(&s.root.join("acme"), owner);
+    }
     let o = hubgate(
         &s.root,
         &[
             "--policies",
-            &policies,
+            s.policies.to_str().expect("utf8"),
             "--config",
             config.to_str().expect("utf8"),
             "install",
             "--bin",
-            hubgate_bin().to_str().expect("utf8"),
+            bin.to_str().expect("utf8"),
             s.root.to_str().expect("utf8"),
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    git(&s.server, &["config", "http.receivepack", "true"]);
-    let Some(http) = SmartHttp::start(&s.root, &s.root) else {
+    let Some(http) = SmartHttp::start(&s.root, &s.root, owner.as_ref()) else {
         return;
     };
-    s.card("---\nlicense: mit\n---\n");
-    // Without credentials nginx refuses; bob may not override; alice may, and is recorded.
+    // Without credentials nginx refuses.
+    s.card("---\nlicense: apache-2.0\n---\n");
     let anonymous = format!("http://127.0.0.1:{}/acme/model.git", http.port);
-    let (ok, _) = push_http(&s, &anonymous, &[]);
+    let (ok, _) = push_url(&s, &anonymous, &[]);
     assert!(!ok, "basic auth is required");
-    let (ok, err) = push_http(&s, &http.url("bob", "acme/model.git"), &["hubgate.override=trust me"]);
-    assert!(!ok, "{err}");
-    assert!(
-        err.contains("bob asked to override policy \"org\", but only alice may override it"),
-        "the pusher is the authenticated user: {err}"
+    exercise(&s, &s.server, true, &|user, options| {
+        push_url(&s, &http.url(user, "acme/model.git"), options)
+    });
+    if let Some(owner) = &owner {
+        let strays = owned_by_others(&s.root.join("acme"), owner.uid);
+        assert!(
+            strays.is_empty(),
+            "owned by another user than the web server's: {strays:?}"
+        );
+    }
+}
+
+/// `git daemon --enable=receive-pack` as the repositories' owner, installed as root: pushes are
+/// checked, nobody is named (overrides refused for everyone), nothing ends up root's.
+#[test]
+fn git_daemon_as_the_owner_installed_by_root() {
+    let s = Sandbox::new();
+    s.policy("p.toml", POLICY);
+    let config = s.root.join("hubgate.toml");
+    std::fs::write(&config, "[discussions]\nwatch-refs = [\"refs/heads/*\"]\n").expect("config");
+    let owner = is_root().then(|| User::create(&s.root.join("daemon-home")));
+    let bin = s.root.join("hubgate");
+    std::fs::copy(hubgate_bin(), &bin).expect("binary");
+    if let Some(owner) = &owner {
+        open_to_all(&s.root);
+        give(&s.root.join("acme"), owner);
+    }
+    let o = hubgate(
+        &s.root,
+        &[
+            "--policies",
+            s.policies.to_str().expect("utf8"),
+            "--config",
+            config.to_str().expect("utf8"),
+            "install",
+            "--bin",
+            bin.to_str().expect("utf8"),
+            s.root.to_str().expect("utf8"),
+        ],
     );
-    let (ok, err) = push_http(
-        &s,
-        &http.url("alice", "acme/model.git"),
-        &["hubgate.override=licence reviewed"],
-    );
-    assert!(ok, "{err}");
-    assert!(err.contains("(overridden by alice: licence reviewed)"), "{err}");
-    let entries = s.discussions();
-    assert!(!entries.is_empty(), "{err}");
-    assert!(entries.iter().all(|e| e["pusher"] == "alice"), "{entries:?}");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let port = free_port();
+    let mut daemon = git_cmd(&s.root);
+    daemon
+        .args([
+            "daemon",
+            "--reuseaddr",
+            "--export-all",
+            "--enable=receive-pack",
+            "--listen=127.0.0.1",
+        ])
+        .arg(format!("--port={port}"))
+        .arg(format!("--base-path={}", s.root.display()))
+        .arg(&s.root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0);
+    if let Some(owner) = &owner {
+        daemon.uid(owner.uid).gid(owner.gid);
+    }
+    let _daemon = Group(daemon.spawn().expect("git daemon"));
+    wait_for(port);
+    let url = format!("git://127.0.0.1:{port}/acme/model.git");
+    exercise(&s, &s.server, false, &|_, options| push_url(&s, &url, options));
+    if let Some(owner) = &owner {
+        let strays = owned_by_others(&s.root.join("acme"), owner.uid);
+        assert!(strays.is_empty(), "owned by another user than the daemon's: {strays:?}");
+    }
 }
