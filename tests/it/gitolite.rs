@@ -4,12 +4,11 @@
 //! to it) and the Debian packages `gitolite3 openssh-server`; skipped, saying why, without them
 //! (`.ci/run` installs them, runs as root and sets the variables that make a skip a failure).
 
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use crate::server_kit::{
-    POLICY, User, exercise, free_port, give, need, need_root, open_to_all, owned_by_others, wait_for,
+    POLICY, User, exercise, give, keygen, need, need_root, open_to_all, owned_by_others, ssh_command, sshd,
 };
 use crate::util::{Group, Sandbox, git, git_cmd, hubgate, hubgate_bin};
 
@@ -20,14 +19,6 @@ struct Gitolite {
     keys: PathBuf,
     port: u16,
     _sshd: Group,
-}
-
-fn keygen(path: &Path) {
-    let ok = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(path)
-        .status();
-    assert!(ok.is_ok_and(|s| s.success()), "ssh-keygen");
 }
 
 impl Gitolite {
@@ -53,32 +44,7 @@ impl Gitolite {
             .output()
             .expect("gitolite setup");
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let port = free_port();
-        let config = root.join("sshd_config");
-        std::fs::write(
-            &config,
-            format!(
-                "Port {port}\nListenAddress 127.0.0.1\nHostKey {host}\nPidFile {root}/sshd.pid\nStrictModes no\n\
-                 UsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nAllowUsers {user}\n",
-                host = keys.join("host").display(),
-                root = root.display(),
-                user = user.name,
-            ),
-        )
-        .expect("sshd_config");
-        // sshd wants its privilege separation folder.
-        std::fs::create_dir_all("/run/sshd").expect("/run/sshd");
-        let sshd = Command::new(&bins[1])
-            .args(["-D", "-e", "-f"])
-            .arg(&config)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .expect("sshd");
-        let sshd = Group(sshd);
-        wait_for(port);
+        let (sshd, port) = sshd(root, &user, &keys.join("host"), &bins[1]);
         Some(Gitolite {
             user,
             home,
@@ -95,13 +61,7 @@ impl Gitolite {
     /// `git` in `dir` authenticating with `key`'s ssh key.
     fn git_as(&self, key: &str, dir: &Path) -> Command {
         let mut c = git_cmd(dir);
-        c.env(
-            "GIT_SSH_COMMAND",
-            format!(
-                "ssh -i {} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR",
-                self.keys.join(key).display()
-            ),
-        );
+        c.env("GIT_SSH_COMMAND", ssh_command(&self.keys.join(key)));
         c
     }
 

@@ -56,3 +56,6 @@ mod root;
 
 /// gitolite3 over a real sshd, installed with `install --gitolite` as root.
 mod gitolite;
+
+// Plain git over ssh with a git user and forced commands naming the pusher.
+mod plain_ssh;

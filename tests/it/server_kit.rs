@@ -242,3 +242,53 @@ pub(crate) fn give(dir: &Path, user: &User) {
         .status();
     assert!(ok.is_ok_and(|s| s.success()), "chown");
 }
+
+/// A new ed25519 key pair at `path` (and `path.pub`).
+pub(crate) fn keygen(path: &Path) {
+    let ok = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(path)
+        .status();
+    assert!(ok.is_ok_and(|s| s.success()), "ssh-keygen");
+}
+
+/// `sshd` on 127.0.0.1 letting only `user` in, by key (`~user/.ssh/authorized_keys`), with host
+/// key `host`; stopped with its process group.
+pub(crate) fn sshd(root: &Path, user: &User, host: &Path, sshd: &Path) -> (crate::util::Group, u16) {
+    let port = free_port();
+    let config = root.join("sshd_config");
+    std::fs::write(
+        &config,
+        format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {host}\nPidFile {root}/sshd.pid\nStrictModes no\n\
+             UsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nAllowUsers {user}\n",
+            host = host.display(),
+            root = root.display(),
+            user = user.name,
+        ),
+    )
+    .expect("sshd_config");
+    // sshd wants its privilege separation folder, and refuses a host key others can read.
+    std::fs::create_dir_all("/run/sshd").expect("/run/sshd");
+    std::fs::set_permissions(host, std::os::unix::fs::PermissionsExt::from_mode(0o600)).expect("chmod");
+    let child = Command::new(sshd)
+        .args(["-D", "-e", "-f"])
+        .arg(&config)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("sshd");
+    let group = crate::util::Group(child);
+    wait_for(port);
+    (group, port)
+}
+
+/// `GIT_SSH_COMMAND` for pushing with the private key `key`.
+pub(crate) fn ssh_command(key: &Path) -> String {
+    format!(
+        "ssh -i {} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR",
+        key.display()
+    )
+}
