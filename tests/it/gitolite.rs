@@ -152,12 +152,20 @@ fn gitolite_install_gates_every_repository_and_names_the_pusher() {
     assert!(doctor.status.success(), "{}", String::from_utf8_lossy(&doctor.stdout));
 
     // A repository that existed before (gitolite's `testing`) and one created after the install.
-    gl.admin(&s.root, "repo acme/model\n    RW+ = @all\n");
+    gl.admin(
+        &s.root,
+        "repo acme/model\n    RW+ = @all\nrepo wild/CREATOR/..*\n    C = @all\n    RW+ = CREATOR\n",
+    );
     let w = &s.work;
     s.card("---\nlicense: not-a-licence\n---\n");
     let o = gl.push("alice", w, "testing", &[]);
     assert!(!o.status.success(), "testing: {}", stderr(&o));
     assert!(stderr(&o).contains("\"license\" must be one of"), "{}", stderr(&o));
+    // A wild repository, created by the push itself, is gated from that first push.
+    let o = gl.push("bob", w, "wild/bob/fresh", &[]);
+    assert!(!o.status.success(), "wild: {}", stderr(&o));
+    assert!(stderr(&o).contains("\"license\" must be one of"), "{}", stderr(&o));
+    assert!(gl.home.join("repositories/wild/bob/fresh.git").is_dir(), "gitolite created it");
     let repo = gl.home.join("repositories/acme/model.git");
     exercise(&s, &repo, true, &|user, options| {
         let o = gl.push(user, w, "acme/model", options);
