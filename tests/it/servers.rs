@@ -25,6 +25,8 @@ impl SmartHttp {
     /// web server's user does.
     fn start(root: &Path, project_root: &Path, owner: Option<&User>) -> Option<SmartHttp> {
         let bins = need(&["nginx", "fcgiwrap", "htpasswd"], "nginx-light fcgiwrap apache2-utils")?;
+        // Debian's parameters, REMOTE_USER among them, as the README's configuration uses.
+        assert!(Path::new("/etc/nginx/fastcgi_params").is_file(), "nginx-common's fastcgi_params");
         let (nginx, fcgiwrap, htpasswd) = (&bins[0], &bins[1], &bins[2]);
         let dir = root.join("http");
         std::fs::create_dir_all(dir.join("logs")).expect("mkdir");
@@ -85,9 +87,7 @@ impl SmartHttp {
                  server {{\n    listen 127.0.0.1:{port};\n    location / {{\n      auth_basic \"git\";\n      auth_basic_user_file {users};\n\
                  fastcgi_pass unix:{socket};\n      fastcgi_param SCRIPT_FILENAME {backend};\n\
                  fastcgi_param GIT_PROJECT_ROOT {projects};\n      fastcgi_param GIT_HTTP_EXPORT_ALL 1;\n\
-                 fastcgi_param REMOTE_USER $remote_user;\n      fastcgi_param PATH_INFO $uri;\n\
-                 fastcgi_param QUERY_STRING $query_string;\n      fastcgi_param REQUEST_METHOD $request_method;\n\
-                 fastcgi_param CONTENT_TYPE $content_type;\n      fastcgi_param CONTENT_LENGTH $content_length;\n\
+                 include /etc/nginx/fastcgi_params;\n      fastcgi_param PATH_INFO $uri;\n\
                  fastcgi_param GIT_CONFIG_NOSYSTEM 1;\n      fastcgi_param HOME {dir};\n    }}\n  }}\n}}\n",
                 user = if is_root { "user root;\n" } else { "" },
                 dir = dir.display(),
