@@ -165,7 +165,10 @@ fn gitolite_install_gates_every_repository_and_names_the_pusher() {
     let o = gl.push("bob", w, "wild/bob/fresh", &[]);
     assert!(!o.status.success(), "wild: {}", stderr(&o));
     assert!(stderr(&o).contains("\"license\" must be one of"), "{}", stderr(&o));
-    assert!(gl.home.join("repositories/wild/bob/fresh.git").is_dir(), "gitolite created it");
+    assert!(
+        gl.home.join("repositories/wild/bob/fresh.git").is_dir(),
+        "gitolite created it"
+    );
     let repo = gl.home.join("repositories/acme/model.git");
     exercise(&s, &repo, true, &|user, options| {
         let o = gl.push(user, w, "acme/model", options);

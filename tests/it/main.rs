@@ -59,3 +59,6 @@ mod gitolite;
 
 // Plain git over ssh with a git user and forced commands naming the pusher.
 mod plain_ssh;
+
+// Repositories created after the install are gated (GitLab, plain git, Gitea).
+mod new_repos;

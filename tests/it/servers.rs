@@ -26,7 +26,10 @@ impl SmartHttp {
     fn start(root: &Path, project_root: &Path, owner: Option<&User>) -> Option<SmartHttp> {
         let bins = need(&["nginx", "fcgiwrap", "htpasswd"], "nginx-light fcgiwrap apache2-utils")?;
         // Debian's parameters, REMOTE_USER among them, as the README's configuration uses.
-        assert!(Path::new("/etc/nginx/fastcgi_params").is_file(), "nginx-common's fastcgi_params");
+        assert!(
+            Path::new("/etc/nginx/fastcgi_params").is_file(),
+            "nginx-common's fastcgi_params"
+        );
         let (nginx, fcgiwrap, htpasswd) = (&bins[0], &bins[1], &bins[2]);
         let dir = root.join("http");
         std::fs::create_dir_all(dir.join("logs")).expect("mkdir");

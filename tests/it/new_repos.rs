@@ -1,0 +1,74 @@
+//! Repositories created after `hubgate install` are gated (issue 11, item 5), on each server kind
+//! whose mechanism is not tested with its real server elsewhere (gitolite: tests/it/gitolite.rs).
+
+use std::path::Path;
+
+use crate::util::{Sandbox, git, git_cmd, hubgate, make_executable};
+
+const BAD: &str = "---\nlicense: not-a-licence\n---\n";
+
+fn install(dir: &Path, args: &[&str]) {
+    let o = hubgate(dir, args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// GitLab: Gitaly runs, for every repository, its own hooks and then each executable in
+/// `<custom_hooks_dir>/<hook>.d/` in alphabetical order with the same input (GitLab's
+/// `doc/administration/server_hooks.md`). Its hooks reach git through its own hooks folder, not
+/// through files in the repository; the recreation is that folder, set as `core.hooksPath` for
+/// every repository (as Gitaly passes it to git), with a dispatcher that does what Gitaly's does.
+#[test]
+fn gitlab_repositories_created_after_the_install_are_gated() {
+    let s = Sandbox::new();
+    let custom = s.root.join("custom_hooks");
+    std::fs::create_dir_all(&custom).expect("mkdir");
+    install(&s.root, &["install", "--gitlab", custom.to_str().expect("utf8")]);
+    let gitaly = s.root.join("gitaly-hooks");
+    std::fs::create_dir_all(&gitaly).expect("mkdir");
+    for kind in ["pre-receive", "post-receive"] {
+        let hook = gitaly.join(kind);
+        std::fs::write(
+            &hook,
+            format!(
+                "#!/bin/sh\n# Gitaly's chain for {kind}: its own checks, then {custom}/{kind}.d/* in order.\n\
+                 input=$(mktemp)\ncat > \"$input\"\nfor h in '{custom}'/{kind}.d/*; do\n    [ -x \"$h\" ] || continue\n\
+                 \"$h\" < \"$input\" || {{ rm -f \"$input\"; exit 1; }}\ndone\nrm -f \"$input\"\n",
+                custom = custom.display()
+            ),
+        )
+        .expect("hook");
+        make_executable(&hook);
+    }
+    // A project created after the install: nothing of hubgate's is in it.
+    let fresh = s.root.join("group/fresh.git");
+    std::fs::create_dir_all(&fresh).expect("mkdir");
+    git(&fresh, &["init", "-q", "--bare", "-b", "main"]);
+    let hooks = std::fs::read_dir(fresh.join("hooks")).expect("hooks");
+    assert!(
+        hooks
+            .flatten()
+            .all(|e| e.file_name().to_string_lossy().ends_with(".sample")),
+        "the new repository holds no hook of hubgate's"
+    );
+    git(&fresh, &["config", "core.hooksPath", gitaly.to_str().expect("utf8")]);
+    s.card(BAD);
+    let o = git_cmd(&s.work)
+        .env("GL_ID", "user-1")
+        .env("GL_USERNAME", "bob")
+        .env("GL_PROJECT_PATH", "group/fresh")
+        .args(["push", fresh.to_str().expect("utf8"), "HEAD:refs/heads/main"])
+        .output()
+        .expect("push");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(err.contains("GL-HOOK-ERR: Sorry, your push was rejected"), "{err}");
+    s.card("---\nlicense: apache-2.0\n---\n");
+    let o = git_cmd(&s.work)
+        .env("GL_ID", "user-1")
+        .env("GL_USERNAME", "bob")
+        .env("GL_PROJECT_PATH", "group/fresh")
+        .args(["push", fresh.to_str().expect("utf8"), "HEAD:refs/heads/main"])
+        .output()
+        .expect("push");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
