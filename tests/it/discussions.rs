@@ -228,7 +228,7 @@ fn gitea_config(url: &str, timeout_ms: u64) -> String {
 }
 
 /// The hooks read the token from the environment the test gives git.
-fn push_env(s: &Sandbox, token: &str, refspec: &str) -> crate::util::Push {
+pub(crate) fn push_env(s: &Sandbox, token: &str, refspec: &str) -> crate::util::Push {
     let o = crate::util::git_cmd(&s.work)
         .env("HUBGATE_TEST_GITEA_TOKEN", token)
         .env("GITEA_PUSHER_NAME", "alice")
@@ -251,7 +251,7 @@ fn push_env(s: &Sandbox, token: &str, refspec: &str) -> crate::util::Push {
     }
 }
 
-fn flush(s: &Sandbox, token: &str) -> std::process::Output {
+pub(crate) fn flush(s: &Sandbox, token: &str) -> std::process::Output {
     let mut c = std::process::Command::new(hubgate_bin());
     c.args([
         "--config",

@@ -40,6 +40,8 @@ mod security;
 mod hostile;
 // The Gitea/Forgejo REST double (no real server can run here).
 mod gitea_double;
+// Issue 11: delivery pages through labels and issues, label names percent-encoded.
+mod gitea_paging;
 // Issue 9: the ways around the gate, each tried with real git.
 mod bypass;
 // Real servers on 127.0.0.1: smart HTTP (nginx + fcgiwrap + git http-backend).
