@@ -16,6 +16,7 @@
 pub mod doctor;
 pub mod gitolite;
 pub mod gitolite_doctor;
+pub mod template;
 pub mod wrapper;
 
 use std::collections::BTreeSet;
