@@ -28,6 +28,8 @@ mod install_fsck;
 mod install_names;
 // Issue 10: the wrapper over an existing hook checks every step; both hooks see the same input.
 mod install_wrapper;
+// Issue 11: repositories Gitea creates after the install are gated, through a git template.
+mod gitea_new_repos;
 // The push scanners: large files, binary files, tokens, over the pushed objects only.
 mod scan;
 // Faults: corrupt outbox, missing policies, unwritable store, hooks killed halfway.
