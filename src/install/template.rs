@@ -167,18 +167,35 @@ pub fn set_template_dir(gitconfig: &Path, dir: &Path) -> Result<()> {
         ),
         TemplateDir::Unset => {}
     }
+    let value = dir.as_os_str();
+    git_config_file(gitconfig, &[TEMPLATE_KEY.as_ref(), value])
+}
+
+/// Removes `init.templateDir` from `gitconfig` when it names `dir` (what [`set_template_dir`]
+/// set); another folder, or none, is left as it is. For `--uninstall`, with
+/// [`plan_template_removal`].
+pub fn unset_template_dir(gitconfig: &Path, dir: &Path) -> Result<()> {
+    if template_dir_setting(gitconfig, dir) != TemplateDir::Ours {
+        return Ok(());
+    }
+    git_config_file(gitconfig, &["--unset".as_ref(), TEMPLATE_KEY.as_ref()])
+}
+
+/// `git config --file gitconfig args...`, keeping the file's mode and, as root, giving it the
+/// owner of its folder (git rewrites the file through a lock file).
+fn git_config_file(gitconfig: &Path, args: &[&std::ffi::OsStr]) -> Result<()> {
     let before = std::fs::metadata(gitconfig).ok();
     let o = std::process::Command::new("git")
         .args(["config", "--file"])
         .arg(gitconfig)
-        .arg(TEMPLATE_KEY)
-        .arg(dir)
+        .args(args)
         .output()
         .context("cannot run git config")?;
     if !o.status.success() {
         bail!(
-            "git config --file {} {TEMPLATE_KEY} failed: {}",
+            "git config --file {} {} failed: {}",
             gitconfig.display(),
+            args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" "),
             String::from_utf8_lossy(&o.stderr).trim()
         );
     }
@@ -252,5 +269,9 @@ mod tests {
             TemplateDir::Other(ours.display().to_string())
         );
         assert!(app_ini_lines(&ours).starts_with("[git.config]\ninit.templateDir = /"));
+        unset_template_dir(&config, &theirs).expect("not ours: left");
+        assert_eq!(template_dir_setting(&config, &ours), TemplateDir::Ours);
+        unset_template_dir(&config, &ours).expect("unset");
+        assert_eq!(template_dir_setting(&config, &ours), TemplateDir::Unset);
     }
 }
