@@ -53,6 +53,15 @@ pub(super) struct InstallArgs {
     /// The binary the hooks run (default: this one).
     #[arg(long, value_name = "FILE")]
     bin: Option<PathBuf>,
+    /// Also write a git template folder at DIR holding the hooks (plain git: and the settings),
+    /// which git copies into every repository it creates with that template: repositories made
+    /// later are gated from their first push.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["gitlab", "gitolite"])]
+    template: Option<PathBuf>,
+    /// The home whose `.gitconfig` names the template (`init.templateDir`): Gitea's or Forgejo's
+    /// `[git] HOME_PATH`, or on plain git the home of the user who creates repositories.
+    #[arg(long, value_name = "DIR", requires = "template")]
+    git_home: Option<PathBuf>,
     /// Bare repositories, or folders holding them (a server's repository root).
     #[arg(required_unless_present = "gitolite", conflicts_with = "gitolite")]
     paths: Vec<PathBuf>,
@@ -73,8 +82,8 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 }
 
 pub(super) fn install(args: InstallArgs, policies: Option<&Path>, config: Option<&Path>) -> Result<ExitCode> {
-    let bin = match args.bin {
-        Some(b) => absolute(&b)?,
+    let bin = match &args.bin {
+        Some(b) => absolute(b)?,
         None => std::env::current_exe().context("cannot find the hubgate binary")?,
     };
     let cmd = install::Command {
@@ -85,10 +94,16 @@ pub(super) fn install(args: InstallArgs, policies: Option<&Path>, config: Option
         chained_dir: None,
     };
     let layout = args.server.layout();
-    let actions = match &args.server.gitolite {
+    // A fresh server holds no repository yet: with --template, the template alone is fine.
+    let empty = args.template.is_some() && args.paths.iter().all(|p| p.is_dir() && install::find_repos(p).is_err());
+    let mut actions = match &args.server.gitolite {
         Some(home) => install::gitolite::plan(home, &cmd, args.uninstall)?,
+        None if empty => Vec::new(),
         None => install::plan(layout, &args.paths, &cmd, args.uninstall)?,
     };
+    if let Some(dir) = &args.template {
+        actions.extend(template_actions(&args, layout, dir, &cmd)?);
+    }
     let mut out = std::io::stdout().lock();
     let verb = if args.dry_run { "would " } else { "" };
     for a in &actions {
@@ -101,7 +116,7 @@ pub(super) fn install(args: InstallArgs, policies: Option<&Path>, config: Option
                 "name: gitolite names each repository (GL_REPO) and its pusher (GL_USER); policies match those."
             )?;
         }
-    } else if !args.uninstall {
+    } else if !args.uninstall && !empty {
         names(&mut out, layout, &args.paths)?;
     }
     if matches!(layout, Layout::Gitea) && !args.uninstall {
@@ -115,6 +130,21 @@ pub(super) fn install(args: InstallArgs, policies: Option<&Path>, config: Option
             out,
             "note: the forge owns its repositories' configuration; `hubgate doctor` says whether receive.fsckObjects is on."
         )?;
+    }
+    if let (Some(dir), None, false) = (&args.template, &args.git_home, args.uninstall) {
+        let dir = absolute(dir)?;
+        match layout {
+            Layout::Gitea => writeln!(
+                out,
+                "note: Gitea and Forgejo use the template once their git home's .gitconfig names it: give --git-home <[git] HOME_PATH>, or add to app.ini and restart:\n{}",
+                install::template::app_ini_lines(&dir).trim_end()
+            )?,
+            _ => writeln!(
+                out,
+                "note: git copies the template into repositories made with `git init --bare --template={0}`, or by a user whose git configuration sets init.templateDir={0} (give --git-home <that user's home>, or `git config --system init.templateDir {0}`)",
+                dir.display()
+            )?,
+        }
     }
     if !args.dry_run {
         install::apply(&actions)?;
@@ -130,6 +160,39 @@ pub(super) fn install(args: InstallArgs, policies: Option<&Path>, config: Option
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The template folder's actions, and its `init.templateDir` in `--git-home`.
+fn template_actions(
+    args: &InstallArgs,
+    layout: Layout,
+    dir: &Path,
+    cmd: &install::Command,
+) -> Result<Vec<install::Action>> {
+    let dir = absolute(dir)?;
+    let mut roots = args.paths.iter().map(|p| install::naming_root(layout, p));
+    let root = roots.next().flatten();
+    if roots.any(|r| r != root) {
+        anyhow::bail!("--template takes one repository root (its wrappers name repositories under it)");
+    }
+    let cmd = install::Command {
+        repo_root: root,
+        ..cmd.clone()
+    };
+    let mut actions = if args.uninstall {
+        install::template::plan_template_removal(&dir, layout)
+    } else {
+        install::template::plan_template(&dir, layout, &cmd)?
+    };
+    if let Some(home) = &args.git_home {
+        let gitconfig = install::template::forge_gitconfig(&absolute(home)?);
+        actions.extend(install::template::plan_template_setting(
+            &gitconfig,
+            &dir,
+            args.uninstall,
+        )?);
+    }
+    Ok(actions)
 }
 
 /// Prints the name policies will match for each repository, so a wrong root shows before a push.

@@ -34,20 +34,17 @@ use super::{Action, D_NAME, HOOKS, Layout, wrapper};
 /// The git setting that names the template folder.
 pub const TEMPLATE_KEY: &str = "init.templateDir";
 
-/// Plans the template folder `dir` for `layout`: `dir/hooks/<hook>.d/hubgate` running `cmd`,
-/// the same script `hubgate install --gitea` writes into each repository (so a later install
-/// over the repositories finds them already installed). A file hubgate did not write is never
-/// overwritten. Only Gitea and Forgejo need it: GitLab runs its server-wide hooks folder for new
-/// projects too, and plain repositories need settings a template does not carry.
+/// Plans the template folder `dir` for `layout`, with the same scripts `hubgate install` writes
+/// into each repository (so a later install over the repositories finds them already installed):
+/// for Gitea and Forgejo `dir/hooks/<hook>.d/hubgate`; for plain git `dir/hooks/<hook>` and, in
+/// `dir/config` (which `git init` copies), the settings a plain install makes ([`SETTINGS`]).
+/// A file hubgate did not write is never overwritten. GitLab needs none: it runs its server-wide
+/// hooks folder for new projects too.
+///
+/// [`SETTINGS`]: super::SETTINGS
 pub fn plan_template(dir: &Path, layout: Layout, cmd: &wrapper::Command) -> Result<Vec<Action>> {
-    match layout {
-        Layout::Gitea => {}
-        Layout::GitLab => {
-            bail!("GitLab runs its server-wide custom_hooks_dir for every project, new ones too: no template is needed")
-        }
-        Layout::Plain => {
-            bail!("a template is for Gitea and Forgejo; on plain git run `hubgate install` on each new repository")
-        }
+    if layout == Layout::GitLab {
+        bail!("GitLab runs its server-wide custom_hooks_dir for every project, new ones too: no template is needed");
     }
     if !dir.is_absolute() {
         bail!(
@@ -56,7 +53,7 @@ pub fn plan_template(dir: &Path, layout: Layout, cmd: &wrapper::Command) -> Resu
         );
     }
     let mut actions = Vec::new();
-    for (kind, file) in template_files(dir) {
+    for (kind, file) in template_files(dir, layout) {
         let content = wrapper::script(cmd, kind, false);
         match std::fs::read(&file)
             .ok()
@@ -74,19 +71,22 @@ pub fn plan_template(dir: &Path, layout: Layout, cmd: &wrapper::Command) -> Resu
             ),
         }
     }
+    if layout == Layout::Plain {
+        super::plan_settings(&dir.join("config"), false, &mut actions);
+    }
     Ok(actions)
 }
 
 /// Plans removing what [`plan_template`] wrote in `dir`, and each `.d` folder left empty.
 /// Repositories created meanwhile keep their copies: `hubgate install --gitea --uninstall` over
 /// the repository root removes those.
-pub fn plan_template_removal(dir: &Path) -> Vec<Action> {
+pub fn plan_template_removal(dir: &Path, layout: Layout) -> Vec<Action> {
     let mut actions = Vec::new();
-    for (_, file) in template_files(dir) {
+    for (_, file) in template_files(dir, layout) {
         match std::fs::read_to_string(&file) {
             Ok(text) if wrapper::is_ours(&text) => {
                 actions.push(Action::Remove { path: file.clone() });
-                if let Some(d) = file.parent() {
+                if let Some(d) = file.parent().filter(|_| layout != Layout::Plain) {
                     let others = std::fs::read_dir(d)
                         .map(|rd| rd.filter_map(Result::ok).filter(|e| e.path() != file).count())
                         .unwrap_or(1);
@@ -105,14 +105,20 @@ pub fn plan_template_removal(dir: &Path) -> Vec<Action> {
             }),
         }
     }
+    if layout == Layout::Plain {
+        super::plan_settings(&dir.join("config"), true, &mut actions);
+    }
     actions
 }
 
-/// The template's hook entries.
-fn template_files(dir: &Path) -> Vec<(&'static str, PathBuf)> {
+/// The template's hook files.
+fn template_files(dir: &Path, layout: Layout) -> Vec<(&'static str, PathBuf)> {
     HOOKS
         .iter()
-        .map(|kind| (*kind, dir.join("hooks").join(format!("{kind}.d")).join(D_NAME)))
+        .map(|kind| match layout {
+            Layout::Plain => (*kind, dir.join("hooks").join(kind)),
+            _ => (*kind, dir.join("hooks").join(format!("{kind}.d")).join(D_NAME)),
+        })
         .collect()
 }
 
@@ -150,63 +156,37 @@ pub fn template_dir_setting(gitconfig: &Path, dir: &Path) -> TemplateDir {
     }
 }
 
-/// Sets `init.templateDir = dir` in `gitconfig` (see [`forge_gitconfig`]), keeping the file's
-/// mode and, as root, giving it the owner of its folder. Another template folder already named
-/// there is the administrator's: an error, never replaced.
-pub fn set_template_dir(gitconfig: &Path, dir: &Path) -> Result<()> {
+/// Plans `init.templateDir = dir` in `gitconfig` (see [`forge_gitconfig`]), or with
+/// `uninstall` its removal when it names `dir`. Another template folder already named there is
+/// the administrator's: an error on install (never replaced), left alone on uninstall.
+pub fn plan_template_setting(gitconfig: &Path, dir: &Path, uninstall: bool) -> Result<Vec<Action>> {
+    let value = dir
+        .to_str()
+        .with_context(|| format!("the template folder must be a UTF-8 path: {}", dir.display()))?;
     if !dir.is_absolute() {
         bail!("the template folder must be an absolute path: {}", dir.display());
     }
-    match template_dir_setting(gitconfig, dir) {
-        TemplateDir::Ours => return Ok(()),
-        TemplateDir::Other(v) => bail!(
-            "{} already sets {TEMPLATE_KEY} = {v}; copy hooks/pre-receive.d/hubgate and \
-             hooks/post-receive.d/hubgate from {} into that folder instead",
-            gitconfig.display(),
-            dir.display()
+    let set = template_dir_setting(gitconfig, dir);
+    Ok(match (set, uninstall) {
+        (TemplateDir::Ours, false) => vec![Action::Keep {
+            path: gitconfig.to_owned(),
+            why: format!("{TEMPLATE_KEY} already names {value}"),
+        }],
+        (TemplateDir::Other(v), false) => bail!(
+            "{} already sets {TEMPLATE_KEY} = {v}; copy the hooks from {value} into that folder instead",
+            gitconfig.display()
         ),
-        TemplateDir::Unset => {}
-    }
-    let value = dir.as_os_str();
-    git_config_file(gitconfig, &[TEMPLATE_KEY.as_ref(), value])
-}
-
-/// Removes `init.templateDir` from `gitconfig` when it names `dir` (what [`set_template_dir`]
-/// set); another folder, or none, is left as it is. For `--uninstall`, with
-/// [`plan_template_removal`].
-pub fn unset_template_dir(gitconfig: &Path, dir: &Path) -> Result<()> {
-    if template_dir_setting(gitconfig, dir) != TemplateDir::Ours {
-        return Ok(());
-    }
-    git_config_file(gitconfig, &["--unset".as_ref(), TEMPLATE_KEY.as_ref()])
-}
-
-/// `git config --file gitconfig args...`, keeping the file's mode and, as root, giving it the
-/// owner of its folder (git rewrites the file through a lock file).
-fn git_config_file(gitconfig: &Path, args: &[&std::ffi::OsStr]) -> Result<()> {
-    let before = std::fs::metadata(gitconfig).ok();
-    let o = std::process::Command::new("git")
-        .args(["config", "--file"])
-        .arg(gitconfig)
-        .args(args)
-        .output()
-        .context("cannot run git config")?;
-    if !o.status.success() {
-        bail!(
-            "git config --file {} {} failed: {}",
-            gitconfig.display(),
-            args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" "),
-            String::from_utf8_lossy(&o.stderr).trim()
-        );
-    }
-    if let Some(meta) = before {
-        std::fs::set_permissions(gitconfig, meta.permissions())
-            .with_context(|| format!("cannot restore the mode of {}", gitconfig.display()))?;
-    }
-    match gitconfig.parent() {
-        Some(home) => crate::repo::owner::follow(gitconfig, home),
-        None => Ok(()),
-    }
+        (TemplateDir::Unset, false) => vec![Action::SetConfig {
+            file: gitconfig.to_owned(),
+            key: TEMPLATE_KEY.into(),
+            value: value.into(),
+        }],
+        (TemplateDir::Ours, true) => vec![Action::UnsetConfig {
+            file: gitconfig.to_owned(),
+            key: TEMPLATE_KEY.into(),
+        }],
+        (_, true) => Vec::new(),
+    })
 }
 
 /// The same setting as app.ini lines, for administrators who keep Gitea's git settings there
@@ -236,7 +216,7 @@ mod tests {
         crate::install::apply(&plan).expect("apply");
         let again = plan_template(&dir, Layout::Gitea, &cmd()).expect("plan");
         assert!(again.iter().all(|a| matches!(a, Action::Keep { .. })), "{again:?}");
-        let removal = plan_template_removal(&dir);
+        let removal = plan_template_removal(&dir, Layout::Gitea);
         crate::install::apply(&removal).expect("remove");
         assert!(!dir.join("hooks/pre-receive.d").exists() && dir.join("hooks").is_dir());
     }
@@ -249,8 +229,22 @@ mod tests {
         std::fs::write(&file, "#!/bin/sh\nexit 0\n").expect("write");
         assert!(plan_template(tmp.path(), Layout::Gitea, &cmd()).is_err());
         assert!(plan_template(tmp.path(), Layout::GitLab, &cmd()).is_err());
-        assert!(plan_template(tmp.path(), Layout::Plain, &cmd()).is_err());
         assert!(plan_template(Path::new("template"), Layout::Gitea, &cmd()).is_err());
+    }
+
+    #[test]
+    fn plain_templates_carry_the_hooks_and_the_settings() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("template");
+        let plan = plan_template(&dir, Layout::Plain, &cmd()).expect("plan");
+        crate::install::apply(&plan).expect("apply");
+        assert!(dir.join("hooks/pre-receive").is_file() && dir.join("hooks/post-receive").is_file());
+        let config = std::fs::read_to_string(dir.join("config")).expect("config");
+        assert!(config.contains("advertisePushOptions = true") && config.contains("fsckObjects = true"));
+        crate::install::apply(&plan_template_removal(&dir, Layout::Plain)).expect("remove");
+        assert!(!dir.join("hooks/pre-receive").exists());
+        let config = std::fs::read_to_string(dir.join("config")).unwrap_or_default();
+        assert!(!config.contains("true"), "{config}");
     }
 
     #[test]
@@ -259,19 +253,25 @@ mod tests {
         let config = forge_gitconfig(tmp.path());
         let ours = tmp.path().join("template");
         assert_eq!(template_dir_setting(&config, &ours), TemplateDir::Unset);
-        set_template_dir(&config, &ours).expect("set");
-        set_template_dir(&config, &ours).expect("again");
+        let plan = plan_template_setting(&config, &ours, false).expect("plan");
+        crate::install::apply(&plan).expect("set");
+        let again = plan_template_setting(&config, &ours, false).expect("again");
+        assert!(matches!(again[..], [Action::Keep { .. }]), "{again:?}");
         assert_eq!(template_dir_setting(&config, &ours), TemplateDir::Ours);
         let theirs = tmp.path().join("theirs");
-        assert!(set_template_dir(&config, &theirs).is_err());
+        assert!(plan_template_setting(&config, &theirs, false).is_err());
+        assert!(plan_template_setting(&config, Path::new("relative"), false).is_err());
         assert_eq!(
             template_dir_setting(&config, &theirs),
             TemplateDir::Other(ours.display().to_string())
         );
         assert!(app_ini_lines(&ours).starts_with("[git.config]\ninit.templateDir = /"));
-        unset_template_dir(&config, &theirs).expect("not ours: left");
-        assert_eq!(template_dir_setting(&config, &ours), TemplateDir::Ours);
-        unset_template_dir(&config, &ours).expect("unset");
+        assert!(
+            plan_template_setting(&config, &theirs, true)
+                .expect("not ours")
+                .is_empty()
+        );
+        crate::install::apply(&plan_template_setting(&config, &ours, true).expect("plan")).expect("unset");
         assert_eq!(template_dir_setting(&config, &ours), TemplateDir::Unset);
     }
 }

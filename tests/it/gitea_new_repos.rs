@@ -20,10 +20,9 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use hubgate::install::template;
-use hubgate::install::{Layout, apply, wrapper};
+use hubgate::install::wrapper;
 
-use crate::util::{git, git_cmd, hubgate_bin, make_executable};
+use crate::util::{git, git_cmd, hubgate, hubgate_bin, make_executable};
 
 const BAD: &str = "---\nlicense: mit\n---\n";
 const GOOD: &str = "---\nlicense: apache-2.0\n---\n";
@@ -224,20 +223,33 @@ impl GiteaHost {
     }
 }
 
+/// `hubgate install --gitea --template DIR --git-home HOME_PATH ROOT`, as the README says.
+fn install(g: &GiteaHost, folder: &Path, extra: &[&str]) {
+    let bin = hubgate_bin();
+    let mut args = vec![
+        "--policies",
+        g.policies.to_str().expect("utf8"),
+        "install",
+        "--gitea",
+        "--bin",
+        bin.to_str().expect("utf8"),
+        "--template",
+        folder.to_str().expect("utf8"),
+        "--git-home",
+        g.home.to_str().expect("utf8"),
+    ];
+    args.extend(extra);
+    args.push(g.repos.to_str().expect("utf8"));
+    let o = hubgate(&g.root, &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 #[test]
 fn repositories_gitea_creates_after_the_install_are_gated() {
     let g = GiteaHost::start();
-    let before = g.create("acme", "before");
-
-    // hubgate's side: the template folder, named in Gitea's git home.
     let folder = g.root.join("hubgate-template");
-    let cmd = wrapper::Command {
-        bin: hubgate_bin(),
-        policies: Some(g.policies.clone()),
-        ..Default::default()
-    };
-    apply(&template::plan_template(&folder, Layout::Gitea, &cmd).expect("plan")).expect("apply");
-    template::set_template_dir(&template::forge_gitconfig(&g.home), &folder).expect("init.templateDir");
+    // A fresh Gitea holds no repository yet: the template alone is installed.
+    install(&g, &folder, &[]);
     g.sync_git_config(); // Gitea restarted: its keys again, ours kept
 
     let created = g.create("acme", "model");
@@ -245,13 +257,8 @@ fn repositories_gitea_creates_after_the_install_are_gated() {
     g.assert_gated(&created, "created");
     g.assert_gated(&forked, "forked");
 
-    // The control: a repository Gitea made before the template is not gated by it.
-    let (ok, err) = g.push(&before, BAD);
-    assert!(ok, "{err}");
-    assert!(!before.join("hooks/pre-receive.d/hubgate").exists());
-
     // `gitea admin regenerate hooks`: Gitea's files rewritten, ours still there.
-    for repo in [&before, &created, &forked] {
+    for repo in [&created, &forked] {
         g.create_delegate_hooks(repo);
     }
     g.assert_gated(&created, "regenerated");
@@ -259,4 +266,18 @@ fn repositories_gitea_creates_after_the_install_are_gated() {
     let (ok, err) = g.push(&created, GOOD);
     assert!(ok, "an allowed card goes through: {err}");
     assert!(err.contains("remote: gitea-hook-ran: post-receive"), "{err}");
+
+    // Installing again over the repositories finds the template's entries already there.
+    install(&g, &folder, &[]);
+    // The control: once uninstalled, a repository Gitea creates is not gated.
+    install(&g, &folder, &["--uninstall"]);
+    g.sync_git_config();
+    let after = g.create("acme", "after");
+    assert!(!after.join("hooks/pre-receive.d/hubgate").exists());
+    let (ok, err) = g.push(&after, BAD);
+    assert!(ok, "{err}");
+    assert!(
+        !created.join("hooks/pre-receive.d/hubgate").exists(),
+        "uninstall covers the repositories"
+    );
 }
