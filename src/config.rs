@@ -26,7 +26,8 @@ pub struct Discussions {
     /// Record discussion entries at all.
     #[serde(default = "yes")]
     pub enabled: bool,
-    /// Ref globs watched; `HEAD` means the repository's default branch.
+    /// Ref globs watched; `HEAD` means the repository's default branch (see `repo::branch`:
+    /// HEAD's branch if it exists, else the only branch, `main`, `master`, or the first pushed).
     #[serde(default = "default_refs")]
     pub watch_refs: Vec<String>,
     /// Further top-level card keys whose changes are recorded, for every repository.

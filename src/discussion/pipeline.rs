@@ -117,7 +117,7 @@ pub fn post_receive(
                 }
                 match record(&earlier, all, config, deadline) {
                     Ok(said) => {
-                        lines.extend(said);
+                        extend(&mut lines, said);
                         removed(&mut lines, &journal, held);
                     }
                     Err(e) => say(
@@ -134,7 +134,7 @@ pub fn post_receive(
     }
     match record(push, all, config, deadline) {
         Ok(said) => {
-            lines.extend(said);
+            extend(&mut lines, said);
             if let Some(held) = held {
                 removed(&mut lines, &journal, held);
             }
@@ -153,6 +153,16 @@ pub fn post_receive(
     }
     lines.extend(super::record::deliver(push, config, deadline));
     Outcome { lines, log }
+}
+
+/// Adds what recording a push said, each line once: kept pushes replayed before this one say the
+/// same things about the repository (an unborn `HEAD`), which the pusher needs to read only once.
+fn extend(lines: &mut Vec<String>, said: Vec<String>) {
+    for line in said {
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
 }
 
 fn say(lines: &mut Vec<String>, text: &str) {

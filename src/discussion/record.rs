@@ -22,7 +22,8 @@ use crate::repo::{Quarantine, Repo};
 /// recorded twice.
 pub const LEGACY_ID: &str = "legacy:";
 
-/// Whether `refname` is watched: `HEAD` stands for the default branch, the rest are globs.
+/// Whether `refname` is watched: `HEAD` stands for the default branch (as
+/// [`crate::repo::branch`] defines it), the rest are globs.
 fn watched(patterns: &[String], refname: &str, default_branch: Option<&str>) -> bool {
     patterns.iter().any(|p| {
         if p == "HEAD" {
@@ -62,7 +63,19 @@ pub fn record(push: &Push, all: &[Policy], config: &Config, deadline: Instant) -
     }
     let repo = Repo::open(git_dir, &Quarantine::default())?;
     let store = Store::open(git_dir)?.until(deadline);
-    let default_branch = repo.default_branch();
+    let created: Vec<String> = push
+        .updates
+        .iter()
+        .filter(|u| u.old.is_none() && u.new.is_some() && u.refname.starts_with("refs/heads/"))
+        .map(|u| u.refname.clone())
+        .collect();
+    let follows_head = config.discussions.watch_refs.iter().any(|p| p == "HEAD");
+    let default = if follows_head {
+        Some(repo.default_branch(&created)?)
+    } else {
+        None
+    };
+    let default_branch = default.as_ref().and_then(|d| d.branch.clone());
     let zero = "0".repeat(repo.hash_kind().len_in_hex());
     let hex = |id: Option<gix::ObjectId>| id.map_or_else(|| zero.clone(), |i| i.to_string());
     let ctx = PushContext {
@@ -146,7 +159,8 @@ pub fn record(push: &Push, all: &[Policy], config: &Config, deadline: Instant) -
             batch.push((key, ctx.entry(&u, changes, title)));
         }
     }
-    let mut lines = Vec::new();
+    // The owner learns that HEAD names no existing branch, and which one is followed instead.
+    let mut lines: Vec<String> = default.and_then(|d| d.note()).into_iter().collect();
     if !batch.is_empty() {
         let titles: Vec<String> = batch.iter().map(|(_, e)| e.title.clone()).collect();
         let opened = store

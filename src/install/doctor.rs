@@ -254,6 +254,7 @@ fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
         Err(e) => check(out, Status::Fail, format!("{shown}: outbox: {e:#}")),
     }
     fsck_check(out, repo, layout);
+    head_check(out, repo);
     // Gitea and Forgejo set it in their global git configuration (GIT-FORGE.md 1.4).
     if layout == Layout::Plain
         && super::git_config_get(&repo.join("config"), "receive.advertisePushOptions").as_deref() != Some("true")
@@ -266,6 +267,32 @@ fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
             ),
         );
     }
+}
+
+/// Warns when `HEAD` names a branch that does not exist while others do (`git init --bare` and
+/// gitolite name `master`, clients push `main`): the `HEAD` watch pattern then follows another
+/// branch (`repo::branch`), and the owner should say which one is meant.
+fn head_check(out: &mut Vec<Check>, repo: &Path) {
+    let shown = repo.display();
+    let found = gix::open_opts(repo, gix::open::Options::isolated())
+        .map_err(anyhow::Error::from)
+        .and_then(|r| crate::repo::branch::DefaultBranch::of(&r, &[]));
+    let d = match found {
+        Ok(d) => d,
+        Err(e) => return check(out, Status::Warn, format!("{shown}: cannot read HEAD: {e:#}")),
+    };
+    let Some(problem) = d.head_problem() else {
+        return;
+    };
+    let fix = d.branch.as_deref().unwrap_or("refs/heads/<branch>");
+    check(
+        out,
+        Status::Warn,
+        format!(
+            "{shown}: {problem}; {}; set it with `git --git-dir={shown} symbolic-ref HEAD {fix}`",
+            d.follows()
+        ),
+    );
 }
 
 /// A boolean setting as git reads it for `repo` (system, global and repository files), if set.

@@ -8,6 +8,7 @@
 //! the [`Repo`] is dropped. Nothing is ever written through this handle: pre-receive must not
 //! write objects or refs (git refuses ref updates in quarantine, gix does not).
 
+pub mod branch;
 pub mod name;
 pub mod objects;
 pub mod owner;
@@ -211,9 +212,11 @@ impl Repo {
         }
     }
 
-    /// The default branch: the ref `HEAD` points to.
-    pub fn default_branch(&self) -> Option<String> {
-        self.repo.head_name().ok().flatten().map(|n| n.as_bstr().to_string())
+    /// The default branch as it is now (see [`branch`]): `HEAD`'s branch if it exists, else the
+    /// only branch, `main`, `master`, or the first of `created` (the branches the push being
+    /// recorded creates, in input order).
+    pub fn default_branch(&self, created: &[String]) -> Result<branch::DefaultBranch> {
+        branch::DefaultBranch::of(&self.repo, created)
     }
 
     /// Whether this run sees a push's quarantine (pre-receive with git >= 2.11).

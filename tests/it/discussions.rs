@@ -427,6 +427,9 @@ fn an_override_on_an_unwatched_branch_is_recorded_with_its_reason_and_pusher() {
         "[[policy]]\nname = \"org\"\nrepos = [\"acme/*\"]\noverride = [\"alice\"]\n\
          [policy.license]\nallow = [\"apache-2.0\"]\noverridable = true\n",
     );
+    // The default branch exists (a lone branch would be the default: repo::branch).
+    s.commit("no card yet");
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
     s.card("---\nlicense: mit\n---\n");
     let o = crate::util::git_cmd(&s.work)
         .env("HUBGATE_PUSHER", "alice")

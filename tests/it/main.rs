@@ -17,6 +17,8 @@ mod cards;
 mod commands;
 // post-receive: discussion entries in the repository and on a Gitea-compatible double.
 mod discussions;
+// Issue 11: discussions follow the branch people push when HEAD names one that does not exist.
+mod default_branch;
 // The discussion store: one commit per push, sharded trees, old stores migrated, lock waits.
 mod store;
 // hubgate install / doctor / policy explain on plain, Gitea-shaped and GitLab-shaped servers,

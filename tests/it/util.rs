@@ -79,6 +79,11 @@ impl Sandbox {
 
     /// A sandbox whose server is `<owner>/<name>.git`.
     pub fn named(owner: &str, name: &str) -> Sandbox {
+        Self::named_on(owner, name, "main")
+    }
+
+    /// A sandbox whose server was made by `git init --bare -b <head>` (`HEAD` names `head`).
+    pub fn named_on(owner: &str, name: &str, head: &str) -> Sandbox {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let tmp = tempfile::Builder::new()
             .prefix(&format!("hubgate-it-{n}-"))
@@ -87,7 +92,7 @@ impl Sandbox {
         let root = tmp.path().to_owned();
         let server = root.join(owner).join(format!("{name}.git"));
         std::fs::create_dir_all(&server).expect("mkdir");
-        git(&server, &["init", "-q", "--bare", "-b", "main"]);
+        git(&server, &["init", "-q", "--bare", "-b", head]);
         let policies = root.join("policies");
         std::fs::create_dir_all(&policies).expect("mkdir");
         let hook = server.join("hooks/pre-receive");
