@@ -20,6 +20,7 @@ use anyhow::{Context, Result};
 
 use crate::hook::push::{Push, Record};
 use crate::repo::name::Name;
+use crate::repo::settle::Settle;
 
 /// A temporary journal file is considered only once it is this old: its writer locks it right
 /// after creating it, so by then an unlocked one belongs to a writer that is gone.
@@ -76,7 +77,11 @@ impl Journal {
 
     /// Stores `push` durably and holds it until the returned value is dropped or removed.
     pub fn write(&self, push: &Push) -> Result<Held> {
-        std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", Journal::shown(&self.dir)))?;
+        // The repository owner's when root writes, group-writable in a shared repository.
+        let settle = Settle::of(&self.git_dir)?;
+        settle
+            .create_dir_all(&self.dir)
+            .with_context(|| format!("cannot create {}", Journal::shown(&self.dir)))?;
         let name = format!("{:020}-{}.json", push.time.max(0), push.id);
         let tmp = self.dir.join(format!(".{name}.tmp"));
         let path = self.dir.join(&name);
@@ -84,6 +89,7 @@ impl Journal {
         let write = || -> std::io::Result<File> {
             let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
             f.lock()?;
+            settle.path(&tmp).map_err(std::io::Error::other)?;
             f.write_all(&text)?;
             f.write_all(b"\n")?;
             f.sync_all()?;

@@ -20,6 +20,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result, bail};
 
+use crate::repo::settle::Settle;
+
 /// The age from which a ref lock file, found while holding the store's lock, is taken for one
 /// left by a dead process. Real holds last milliseconds (lock, write 41 bytes, rename); two
 /// seconds is a thousand times that, and short enough that a crash is forgotten by the next push.
@@ -40,7 +42,7 @@ impl WriteLock {
         let file = match open(common_dir) {
             Ok(f) => f,
             Err(e) => {
-                tracing::warn!(error = %e, "cannot open the discussions store's lock file; writing without it");
+                tracing::warn!(error = %format!("{e:#}"), "cannot open the discussions store's lock file; writing without it");
                 return Ok(WriteLock {
                     file: None,
                     common_dir: common_dir.to_owned(),
@@ -120,19 +122,26 @@ impl Drop for WriteLock {
 /// Opens (creating it if needed) the store's lock file. An existing file is opened read-only, so
 /// a file an administrator's command created stays usable by the hook's user (`flock` needs no
 /// write access).
-fn open(common_dir: &Path) -> std::io::Result<File> {
+///
+/// A new folder and file are settled (`repo::settle`): the repository owner's when root creates
+/// them, group-writable in a shared repository.
+fn open(common_dir: &Path) -> Result<File> {
     let dir = common_dir.join("hubgate");
     let path = dir.join("discussions.lock");
     match File::open(&path) {
         Ok(f) => Ok(f),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(&dir)?;
+            let settle = Settle::of(common_dir)?;
+            settle.create_dir_all(&dir)?;
             match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(f) => Ok(f),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => File::open(&path),
-                Err(e) => Err(e),
+                Ok(f) => {
+                    settle.path(&path)?;
+                    Ok(f)
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(File::open(&path)?),
+                Err(e) => Err(e.into()),
             }
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

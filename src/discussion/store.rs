@@ -247,9 +247,13 @@ impl Store {
             let Some((new_tree, message)) = change else {
                 return Ok(out);
             };
+            let written = std::time::SystemTime::now();
             let commit = self.commit(new_tree, head, &message)?;
             match self.swap(head, commit, &message) {
-                Ok(()) => return Ok(out),
+                Ok(()) => {
+                    self.settle(&common_dir, written);
+                    return Ok(out);
+                }
                 Err(e) if Instant::now() >= self.deadline => {
                     return Err(e.context(format!(
                         "could not update {REF} before the deadline ({} attempts)",
@@ -265,6 +269,28 @@ impl Store {
                     std::thread::sleep(left.min(Duration::from_millis(1 + jitter)));
                 }
             }
+        }
+    }
+
+    /// Settles what this write created (`repo::settle`): the loose objects and their folders,
+    /// the ref, its reflog and their folders. gix writes them with the process's owner and umask;
+    /// as root that would leave them root's, and in a shared repository not group-writable. The
+    /// entry is written by then, so a failure here is logged rather than returned.
+    fn settle(&self, common_dir: &std::path::Path, since: std::time::SystemTime) {
+        let done = crate::repo::settle::Settle::of(common_dir).and_then(|settle| {
+            if !settle.needed() {
+                return Ok(());
+            }
+            settle.objects_since(&common_dir.join("objects"), since)?;
+            for file in [common_dir.join(REF), common_dir.join("logs").join(REF)] {
+                if file.exists() {
+                    settle.path_up_to(&file, common_dir)?;
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = done {
+            tracing::warn!(error = %format!("{e:#}"), "the discussion entry is written, but its files keep the writer's owner or mode");
         }
     }
 

@@ -14,6 +14,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::discussion::Entry;
+use crate::repo::settle::Settle;
 
 /// One pending delivery.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -33,6 +34,7 @@ pub struct Item {
 /// The outbox of one repository.
 pub struct Outbox {
     dir: PathBuf,
+    git_dir: PathBuf,
 }
 
 /// What a flush did.
@@ -51,6 +53,7 @@ impl Outbox {
     pub fn of(git_dir: &Path) -> Outbox {
         Outbox {
             dir: git_dir.join("hubgate").join("outbox"),
+            git_dir: git_dir.to_owned(),
         }
     }
 
@@ -65,11 +68,17 @@ impl Outbox {
         repo: &str,
         deadline: std::time::Instant,
     ) -> Result<usize> {
-        std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
+        // Everything here is the repository owner's when root writes, and group-writable in a
+        // shared repository, so that the next pusher can lock, write and rename.
+        let settle = Settle::of(&self.git_dir)?;
+        settle
+            .create_dir_all(&self.dir)
+            .with_context(|| format!("cannot create {}", self.dir.display()))?;
         // Queueing has its own lock, held for milliseconds: a flush (which may wait on a slow
         // forge for its whole deadline) holds `.lock`, never this one, so it cannot hold up a
         // post-receive. Items are written by rename, so a flush never sees half of one.
         let lock = File::create(self.dir.join(".queue-lock")).context("cannot open the outbox lock")?;
+        settle.path(&self.dir.join(".queue-lock"))?;
         loop {
             match lock.try_lock() {
                 Ok(()) => break,
@@ -97,22 +106,24 @@ impl Outbox {
                 attempts: 0,
                 last_error: None,
             };
-            self.write(&self.dir.join(format!("{:09}.json", entry.num)), &item)?;
+            self.write(&settle, &self.dir.join(format!("{:09}.json", entry.num)), &item)?;
             high = high.max(entry.num);
             queued += 1;
         }
         if high > mark {
             let tmp = self.dir.join("queued.tmp");
             std::fs::write(&tmp, high.to_string())?;
+            settle.path(&tmp)?;
             File::open(&tmp)?.sync_all()?;
             std::fs::rename(&tmp, &mark_path)?;
         }
         Ok(queued)
     }
 
-    fn write(&self, path: &Path, item: &Item) -> Result<()> {
+    fn write(&self, settle: &Settle, path: &Path, item: &Item) -> Result<()> {
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
         let mut f = File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        settle.path(&tmp)?;
         f.write_all(&serde_json::to_vec_pretty(item)?)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)?;
@@ -154,7 +165,9 @@ impl Outbox {
         if !self.dir.exists() {
             return Ok(Flushed::default());
         }
+        let settle = Settle::of(&self.git_dir)?;
         let lock = File::create(self.dir.join(".lock")).context("cannot open the outbox lock")?;
+        settle.path(&self.dir.join(".lock"))?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -184,7 +197,7 @@ impl Outbox {
                 Err(e) => {
                     item.attempts += 1;
                     item.last_error = Some(format!("{e:#}"));
-                    self.write(&path, &item)?;
+                    self.write(&settle, &path, &item)?;
                     out.pending += 1;
                 }
             }

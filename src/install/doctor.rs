@@ -42,15 +42,20 @@ pub fn run(layout: Layout, paths: &[PathBuf]) -> Vec<Check> {
     let mut commands = Vec::new();
     for target in &targets {
         let mut root = None;
-        for (kind, file, _) in hook_files(layout, target) {
-            if let Some(cmd) = hook(&mut out, kind, &file) {
+        let files = hook_files(layout, target);
+        let mut mine = Vec::new();
+        for (kind, file, _) in &files {
+            if let Some(cmd) = hook(&mut out, kind, file) {
                 root = root.or_else(|| cmd.repo_root.clone());
+                mine.push(cmd.clone());
                 commands.push(cmd);
             }
         }
         if layout != Layout::GitLab {
             name_check(&mut out, target, root.as_deref(), layout);
             repo_checks(&mut out, target, layout);
+            let hooks: Vec<PathBuf> = files.into_iter().map(|(_, file, _)| file).collect();
+            super::access::owner_checks(&mut out, target, &hooks, &mine);
         }
     }
     commands.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));

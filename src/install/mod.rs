@@ -13,6 +13,7 @@
 //!
 //! Everything is planned first ([`plan`]) and printed; `--dry-run` stops there.
 
+mod access;
 pub mod doctor;
 pub mod gitolite;
 pub mod gitolite_doctor;
@@ -24,6 +25,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+
+use crate::repo::settle::Settle;
 
 pub use wrapper::Command;
 
@@ -379,17 +382,25 @@ pub fn apply(actions: &[Action]) -> Result<()> {
     for a in actions {
         match a {
             Action::Write { path, content } => {
+                // Root installing for the server's user: the hook and its folders stay that
+                // user's, with the modes a shared repository needs.
+                let settle = Settle::enclosing(path)?;
                 if let Some(dir) = path.parent() {
-                    create_dirs(dir)?;
+                    settle.create_dir_all(dir)?;
                 }
                 let tmp = path.with_extension("hubgate-tmp");
                 std::fs::write(&tmp, content).with_context(|| format!("cannot write {}", tmp.display()))?;
                 set_executable(&tmp)?;
-                // Root installing for the server's user: the hook stays that user's.
-                if let Some(dir) = path.parent() {
-                    crate::repo::owner::follow(&tmp, dir)?;
-                }
+                settle.path(&tmp)?;
                 std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+                // A chained wrapper copies the push into `hubgate/tmp`: made here, settled, so
+                // that in a shared repository every pusher can write there (a folder the first
+                // pusher's `mkdir` made would refuse the others' pushes).
+                if content.contains(wrapper::CHAINED)
+                    && let Some(repo) = path.ancestors().skip(1).take(3).find(|d| is_bare_repo(d))
+                {
+                    Settle::of(repo)?.create_dir_all(&repo.join("hubgate").join("tmp"))?;
+                }
             }
             Action::Rename { from, to } => std::fs::rename(from, to).with_context(|| format!("cannot {a}"))?,
             Action::Remove { path } => std::fs::remove_file(path).with_context(|| format!("cannot {a}"))?,
@@ -431,10 +442,7 @@ fn git_config(file: &Path, args: &[&str]) -> Result<()> {
         std::fs::set_permissions(file, meta.permissions())
             .with_context(|| format!("cannot restore the mode of {}", file.display()))?;
     }
-    match file.parent() {
-        Some(dir) => crate::repo::owner::follow(file, dir),
-        None => Ok(()),
-    }
+    Settle::enclosing(file)?.path(file)
 }
 
 /// Rewrites `path` through a temporary file that takes the old file's mode and owner first, so
@@ -445,28 +453,8 @@ fn replace(path: &Path, content: &str) -> Result<()> {
     std::fs::write(&tmp, content).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::set_permissions(&tmp, meta.permissions())
         .with_context(|| format!("cannot set the mode of {}", tmp.display()))?;
-    crate::repo::owner::follow(&tmp, path)?;
+    Settle::enclosing(path)?.path(&tmp)?;
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// Creates `dir` and any missing folders above it, each given the owner of the nearest folder
-/// that existed (root installing for the server's user leaves nothing root's).
-pub(crate) fn create_dirs(dir: &Path) -> Result<()> {
-    let mut missing = Vec::new();
-    let mut at = dir;
-    while !at.exists() {
-        missing.push(at);
-        match at.parent() {
-            Some(up) => at = up,
-            None => break,
-        }
-    }
-    let existing = at.to_owned();
-    for level in missing.into_iter().rev() {
-        std::fs::create_dir(level).with_context(|| format!("cannot create {}", level.display()))?;
-        crate::repo::owner::follow(level, &existing)?;
-    }
-    Ok(())
 }
 
 #[cfg(unix)]

@@ -13,6 +13,7 @@ pub mod name;
 pub mod objects;
 pub mod owner;
 pub mod prefix;
+pub mod settle;
 pub mod tree;
 
 use std::path::{Path, PathBuf};

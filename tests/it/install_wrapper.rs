@@ -89,6 +89,8 @@ fn left_in_tmp(server: &Path) -> Vec<String> {
 /// Makes `hubgate/tmp` impossible to create, even for root: a regular file stands there.
 fn block_tmp(server: &Path) {
     std::fs::create_dir_all(server.join("hubgate")).expect("mkdir");
+    // `install` made the (empty) folder for chained wrappers.
+    let _ = std::fs::remove_dir(server.join("hubgate/tmp"));
     std::fs::write(server.join("hubgate/tmp"), "not a folder").expect("block");
 }
 

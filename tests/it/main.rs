@@ -68,3 +68,7 @@ mod plain_ssh;
 
 // Repositories created after the install are gated (GitLab, plain git, Gitea).
 mod new_repos;
+// Issue 11: doctor, as root, checks what the repository's owner can use.
+mod root_doctor;
+// core.sharedRepository: what hubgate writes stays usable by the repository's group.
+mod shared;

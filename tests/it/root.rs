@@ -10,7 +10,7 @@ const CONFIG: &str = "[discussions]\nwatch-refs = [\"refs/heads/*\"]\n";
 
 /// Whether the tests run as root, which these need.
 #[allow(clippy::print_stderr)] // says why the test is skipped
-fn as_root() -> bool {
+pub fn as_root() -> bool {
     let is_root = std::fs::read_to_string("/proc/self/status").is_ok_and(|t| {
         t.lines()
             .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"))
@@ -26,7 +26,7 @@ fn as_root() -> bool {
 }
 
 /// Files under `dir` not owned by `user`.
-fn not_owned_by(dir: &Path, user: &str) -> String {
+pub fn not_owned_by(dir: &Path, user: &str) -> String {
     let o = std::process::Command::new("find")
         .arg(dir)
         .args(["!", "-user", user])
@@ -36,7 +36,7 @@ fn not_owned_by(dir: &Path, user: &str) -> String {
 }
 
 /// Changes the owner of every file under `dir` (root only).
-fn chown_tree(dir: &Path, user: &str) -> bool {
+pub fn chown_tree(dir: &Path, user: &str) -> bool {
     std::process::Command::new("chown")
         .args(["-R", user])
         .arg(dir)
