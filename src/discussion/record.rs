@@ -89,7 +89,10 @@ pub fn record(push: &Push, all: &[Policy], config: &Config, deadline: Instant) -
     };
     let mut changed: Vec<(RefUpdate, Vec<Change>)> = Vec::new();
     for u in &push.updates {
-        if !watched(&config.discussions.watch_refs, &u.refname, default_branch.as_deref()) {
+        // The branch HEAD names, deleted by this push (when git allows it), was the default.
+        let head_deleted =
+            u.new.is_none() && default.as_ref().and_then(|d| d.unborn_head.as_deref()) == Some(u.refname.as_str());
+        if !head_deleted && !watched(&config.discussions.watch_refs, &u.refname, default_branch.as_deref()) {
             continue;
         }
         let changes = match u.new {

@@ -10,9 +10,10 @@
 //! 4. else the first branch the push being recorded creates (in the order of its input);
 //! 5. else none.
 //!
-//! post-receive runs after git updated the refs, so "exists" means after the push. When rule 1 does
-//! not apply, [`DefaultBranch::note`] says so in one line, so that the pusher can tell the
-//! repository's owner to set `HEAD`.
+//! post-receive runs after git updated the refs, so "exists" means after the push (a push that
+//! deletes the branch `HEAD` names, where git allows it, is still recorded as the default branch's
+//! deletion). When rule 1 does not apply, [`DefaultBranch::note`] says so in one line, so that the
+//! pusher can tell the repository's owner to set `HEAD`.
 
 use anyhow::{Context, Result};
 

@@ -78,3 +78,27 @@ fn doctor_warns_about_a_head_naming_a_branch_that_does_not_exist() {
     git(&s.server, &["symbolic-ref", "HEAD", "refs/heads/main"]);
     assert!(!doctor(&s).contains("HEAD names"), "{}", doctor(&s));
 }
+
+#[test]
+fn deleting_the_branch_head_names_is_recorded() {
+    let s = Sandbox::new().with_post_receive(CONFIG);
+    // git refuses to delete the branch HEAD names unless told otherwise.
+    git(&s.server, &["config", "receive.denyDeleteCurrent", "ignore"]);
+    s.card("---\nlicense: mit\n---\n");
+    assert!(s.push(&["HEAD:refs/heads/main", "HEAD:refs/heads/dev"]).ok);
+    assert_eq!(s.discussions().len(), 1);
+    let p = s.push(&[":refs/heads/main"]);
+    assert!(p.ok, "{}", p.stderr);
+    assert!(
+        p.remote
+            .contains("opened discussion #2: Branch deleted: refs/heads/main"),
+        "{}",
+        p.remote
+    );
+    assert!(
+        p.remote
+            .contains("hubgate: HEAD names refs/heads/main, which does not exist; discussions follow refs/heads/dev"),
+        "{}",
+        p.remote
+    );
+}
