@@ -277,7 +277,7 @@ fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
 /// Warns when `HEAD` names a branch that does not exist while others do (`git init --bare` and
 /// gitolite name `master`, clients push `main`): the `HEAD` watch pattern then follows another
 /// branch (`repo::branch`), and the owner should say which one is meant.
-fn head_check(out: &mut Vec<Check>, repo: &Path) {
+pub(super) fn head_check(out: &mut Vec<Check>, repo: &Path) {
     let shown = repo.display();
     let found = gix::open_opts(repo, gix::open::Options::isolated())
         .map_err(anyhow::Error::from)

@@ -65,7 +65,7 @@ pub fn run(home: &Path) -> Vec<Check> {
             );
         }
     }
-    repo_hooks(&mut out, &site);
+    repo_hooks(&mut out, &site, &commands);
     out
 }
 
@@ -98,7 +98,9 @@ fn trigger_check(out: &mut Vec<Check>, site: &Site) {
 
 /// Every repository's `pre-receive` and `post-receive` must lead to hubgate's common hooks:
 /// directly (gitolite's link), or beside gitolite's multi-hook driver.
-fn repo_hooks(out: &mut Vec<Check>, site: &Site) {
+/// Also, per repository: an unborn `HEAD` (gitolite points it at `master`), and what the
+/// gitolite user can use (the repository, the common hooks, what their commands read).
+fn repo_hooks(out: &mut Vec<Check>, site: &Site, commands: &[wrapper::Command]) {
     let repos = match super::find_repos(&site.repo_base) {
         Ok(r) => r,
         Err(e) => {
@@ -107,8 +109,11 @@ fn repo_hooks(out: &mut Vec<Check>, site: &Site) {
         }
     };
     let common = site.common();
+    let hooks: Vec<_> = HOOKS.iter().map(|kind| common.join(kind)).collect();
     let mut fine = 0;
     for repo in &repos {
+        super::doctor::head_check(out, repo);
+        super::access::owner_checks(out, repo, &hooks, commands);
         let mut ok = true;
         for kind in HOOKS {
             let hooks = repo.join("hooks");

@@ -128,7 +128,9 @@ fn gitolite_install_gates_every_repository_and_names_the_pusher() {
     std::fs::copy(hubgate_bin(), &bin).expect("binary");
     s.policy("p.toml", POLICY);
     let config = s.root.join("hubgate.toml");
-    std::fs::write(&config, "[discussions]\nwatch-refs = [\"refs/heads/*\"]\n").expect("config");
+    // The default configuration: discussions follow HEAD, which gitolite points at master while
+    // clients push main.
+    std::fs::write(&config, "").expect("config");
     let home = gl.home.to_str().expect("utf8");
     let install = |extra: &[&str]| {
         let mut args = vec![
@@ -194,7 +196,12 @@ fn gitolite_install_gates_every_repository_and_names_the_pusher() {
     );
     assert!(!o.status.success(), "and so does hubgate: {}", stderr(&o));
     let doctor = hubgate(&s.root, &["doctor", "--gitolite", home]);
-    assert!(doctor.status.success(), "{}", String::from_utf8_lossy(&doctor.stdout));
+    let report = String::from_utf8_lossy(&doctor.stdout);
+    assert!(doctor.status.success(), "{report}");
+    assert!(
+        report.contains("WARN") && report.contains("model.git: HEAD names refs/heads/master"),
+        "doctor warns about gitolite's unborn HEAD: {report}"
+    );
 
     // Nothing in gitolite's home is root's after all of that.
     let strays = owned_by_others(&gl.home, gl.user.uid);

@@ -72,3 +72,78 @@ fn gitlab_repositories_created_after_the_install_are_gated() {
         .expect("push");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// Plain git: `hubgate install --template DIR --git-home HOME ROOT` writes a git template (the
+/// hooks, and in its `config` the settings) and names it in the `.gitconfig` of the user who
+/// creates repositories; a repository that user makes later with a plain `git init --bare` is
+/// gated from its first push, overrides included (push options advertised).
+#[test]
+fn plain_repositories_created_after_the_install_are_gated() {
+    let s = Sandbox::new();
+    s.policy(
+        "p.toml",
+        "[[policy]]\nname = \"org\"\nrepos = [\"acme/*\"]\noverride = [\"alice\"]\n[policy.license]\nallow = [\"apache-2.0\"]\noverridable = true\n",
+    );
+    let home = s.root.join("git-home");
+    std::fs::create_dir_all(&home).expect("home");
+    let template = s.root.join("template");
+    let root = s.root.to_str().expect("utf8");
+    let args = [
+        "--policies",
+        s.policies.to_str().expect("utf8"),
+        "install",
+        "--template",
+        template.to_str().expect("utf8"),
+        "--git-home",
+        home.to_str().expect("utf8"),
+        root,
+    ];
+    install(&s.root, &args);
+    let gitconfig = home.join(".gitconfig");
+    // The server's user makes a repository the ordinary way.
+    let fresh = s.root.join("acme/fresh.git");
+    let o = git_cmd(&s.root)
+        .env("GIT_CONFIG_GLOBAL", &gitconfig)
+        .args(["init", "-q", "--bare", "-b", "main"])
+        .arg(&fresh)
+        .output()
+        .expect("git init");
+    assert!(o.status.success());
+    let url = fresh.to_str().expect("utf8");
+    let push = |options: &[&str]| {
+        let mut c = git_cmd(&s.work);
+        c.env("HUBGATE_PUSHER", "alice").arg("push");
+        for o in options {
+            c.arg("-o").arg(o);
+        }
+        let o = c.args([url, "HEAD:refs/heads/main"]).output().expect("push");
+        (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    s.card(BAD);
+    let (ok, err) = push(&[]);
+    assert!(!ok && err.contains("\"license\" must be one of"), "{err}");
+    s.card("---\nlicense: mit\n---\n");
+    let (ok, err) = push(&[]);
+    assert!(!ok && err.contains("license-not-allowed"), "{err}");
+    let (ok, err) = push(&["hubgate.override=reviewed"]);
+    assert!(ok, "push options reach the hook of the new repository: {err}");
+    // Installing over the root now finds the template's hooks in it already; the name is the
+    // path under the root, as for the others.
+    let o = hubgate(&s.root, &args);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(&format!("keep {}/hooks/pre-receive (already installed)", url)),
+        "{out}"
+    );
+    assert!(out.contains("\"acme/fresh\""), "{out}");
+    // Uninstalling removes the setting: a repository made afterwards carries nothing of hubgate.
+    let mut undo = args.to_vec();
+    undo.insert(3, "--uninstall");
+    install(&s.root, &undo);
+    assert!(
+        !std::fs::read_to_string(&gitconfig)
+            .unwrap_or_default()
+            .contains("templateDir")
+    );
+    assert!(!template.join("hooks/pre-receive").exists());
+}
