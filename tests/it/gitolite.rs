@@ -14,11 +14,12 @@ use crate::util::{Group, Sandbox, git, git_cmd, hubgate, hubgate_bin};
 
 /// gitolite for a user of its own, behind `sshd`.
 struct Gitolite {
+    // Stopped first: the user is deleted only once no session of it can be running.
+    _sshd: Group,
     user: User,
     home: PathBuf,
     keys: PathBuf,
     port: u16,
-    _sshd: Group,
 }
 
 impl Gitolite {
@@ -46,11 +47,11 @@ impl Gitolite {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let (sshd, port) = sshd(root, &user, &keys.join("host"), &bins[1]);
         Some(Gitolite {
+            _sshd: sshd,
             user,
             home,
             keys,
             port,
-            _sshd: sshd,
         })
     }
 

@@ -135,7 +135,12 @@ impl User {
 
 impl Drop for User {
     fn drop(&mut self) {
-        let _ = Command::new("userdel").arg(&self.name).stderr(Stdio::null()).status();
+        // --force: a session sshd has not reaped yet must not leave the user behind.
+        let _ = Command::new("userdel")
+            .arg("--force")
+            .arg(&self.name)
+            .stderr(Stdio::null())
+            .status();
     }
 }
 
