@@ -6,7 +6,8 @@
 use std::path::Path;
 
 use crate::server_kit::{
-    POLICY, User, exercise, give, keygen, need, need_root, open_to_all, owned_by_others, ssh_command, sshd,
+    POLICY, User, exercise, give, install_args, keygen, need, need_root, new_repository_is_gated, open_to_all,
+    owned_by_others, ssh_command, sshd,
 };
 use crate::util::{Sandbox, git_cmd, hubgate, hubgate_bin};
 
@@ -51,31 +52,27 @@ fn plain_ssh_names_the_pusher_from_authorized_keys() {
     std::fs::copy(hubgate_bin(), &bin).expect("binary");
     give(&home, &user);
     give(&s.root.join("acme"), &user);
-    let o = hubgate(
-        &s.root,
-        &[
-            "--policies",
-            s.policies.to_str().expect("utf8"),
-            "--config",
-            config.to_str().expect("utf8"),
-            "install",
-            "--bin",
-            bin.to_str().expect("utf8"),
-            s.root.to_str().expect("utf8"),
-        ],
-    );
+    let args = install_args(&s, &config, &bin, &home);
+    let o = hubgate(&s.root, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let (_sshd, port) = sshd(&s.root, &user, &keys.join("host"), &bins[0]);
     let url = format!("ssh://{}@127.0.0.1:{port}{}", user.name, s.server.display());
-    exercise(&s, &s.server, true, &|pusher, options| {
+    let push = |pusher: &str, url: &str, options: &[&str]| {
         let mut c = git_cmd(&s.work);
         c.env("GIT_SSH_COMMAND", ssh_command(&keys.join(pusher))).arg("push");
         for o in options {
             c.arg("-o").arg(o);
         }
-        let o = c.arg(&url).arg("HEAD:refs/heads/main").output().expect("push");
+        let o = c.arg(url).arg("HEAD:refs/heads/main").output().expect("push");
         (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
-    });
+    };
+    exercise(&s, &s.server, true, &|pusher, options| push(pusher, &url, options));
+    let fresh = format!(
+        "ssh://{}@127.0.0.1:{port}{}",
+        user.name,
+        s.root.join("acme/fresh.git").display()
+    );
+    new_repository_is_gated(&s, Some(&user), &home, &|| push("alice", &fresh, &[]));
     let strays = owned_by_others(&s.root.join("acme"), user.uid);
     assert!(strays.is_empty(), "owned by another user than git's: {strays:?}");
 }

@@ -297,3 +297,67 @@ pub(crate) fn ssh_command(key: &Path) -> String {
         key.display()
     )
 }
+
+/// Runs `git args` as the server's user (`owner`, or this process) with the git configuration of
+/// `home`, as that user creates repositories (`init.templateDir` there names hubgate's template).
+pub(crate) fn git_as(owner: Option<&User>, home: &Path, args: &[&str]) {
+    let mut c = match owner {
+        Some(u) => u.command("git", home),
+        None => Command::new("git"),
+    };
+    let o = c
+        .env("GIT_CONFIG_GLOBAL", home.join(".gitconfig"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(args)
+        .output()
+        .expect("git");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// The arguments that install hubgate on the sandbox's root as the README says, template and
+/// the server user's home included, with `bin` as the binary.
+pub(crate) fn install_args(s: &crate::util::Sandbox, config: &Path, bin: &Path, home: &Path) -> Vec<String> {
+    [
+        "--policies".into(),
+        s.policies.display().to_string(),
+        "--config".into(),
+        config.display().to_string(),
+        "install".into(),
+        "--bin".into(),
+        bin.display().to_string(),
+        "--template".into(),
+        s.root.join("template").display().to_string(),
+        "--git-home".into(),
+        home.display().to_string(),
+        s.root.display().to_string(),
+    ]
+    .to_vec()
+}
+
+/// A repository the server's user creates after the install, `acme/fresh.git`, refuses a bad
+/// card from its first push (`push(url_path)` pushes the work tree's HEAD there).
+pub(crate) fn new_repository_is_gated(
+    s: &crate::util::Sandbox,
+    owner: Option<&User>,
+    home: &Path,
+    push: &dyn Fn() -> Pushed,
+) {
+    let fresh = s.root.join("acme/fresh.git");
+    let path = fresh.to_str().expect("utf8");
+    git_as(owner, home, &["init", "-q", "--bare", "-b", "main", path]);
+    git_as(owner, home, &["--git-dir", path, "config", "http.receivepack", "true"]);
+    s.card("---\nlicense: not-a-licence\n---\n");
+    let (ok, err) = push();
+    assert!(
+        !ok && err.contains("\"license\" must be one of"),
+        "a new repository is gated: {err}"
+    );
+    if let Some(owner) = owner {
+        let strays = owned_by_others(&fresh, owner.uid);
+        assert!(strays.is_empty(), "owned by another user than the server's: {strays:?}");
+    }
+}

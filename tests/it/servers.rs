@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::server_kit::{
-    POLICY, User, exercise, free_port, give, is_root, need, open_to_all, owned_by_others, wait_for,
+    POLICY, User, exercise, free_port, give, install_args, is_root, need, new_repository_is_gated, open_to_all,
+    owned_by_others, wait_for,
 };
 use crate::util::{Group, Sandbox, git, git_cmd, hubgate, hubgate_bin};
 
@@ -146,26 +147,17 @@ fn smart_http_names_the_authenticated_pusher() {
     let config = s.root.join("hubgate.toml");
     std::fs::write(&config, "[discussions]\nwatch-refs = [\"refs/heads/*\"]\n").expect("config");
     git(&s.server, &["config", "http.receivepack", "true"]);
-    let owner = is_root().then(|| User::create(&s.root.join("www")));
+    let home = s.root.join("www");
+    let owner = is_root().then(|| User::create(&home));
+    std::fs::create_dir_all(&home).expect("home");
     let bin = s.root.join("hubgate");
     std::fs::copy(hubgate_bin(), &bin).expect("binary");
     if let Some(owner) = &owner {
         open_to_all(&s.root);
         give(&s.root.join("acme"), owner);
     }
-    let o = hubgate(
-        &s.root,
-        &[
-            "--policies",
-            s.policies.to_str().expect("utf8"),
-            "--config",
-            config.to_str().expect("utf8"),
-            "install",
-            "--bin",
-            bin.to_str().expect("utf8"),
-            s.root.to_str().expect("utf8"),
-        ],
-    );
+    let args = install_args(&s, &config, &bin, &home);
+    let o = hubgate(&s.root, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let Some(http) = SmartHttp::start(&s.root, &s.root, owner.as_ref()) else {
         return;
@@ -177,6 +169,9 @@ fn smart_http_names_the_authenticated_pusher() {
     assert!(!ok, "basic auth is required");
     exercise(&s, &s.server, true, &|user, options| {
         push_url(&s, &http.url(user, "acme/model.git"), options)
+    });
+    new_repository_is_gated(&s, owner.as_ref(), &home, &|| {
+        push_url(&s, &http.url("alice", "acme/fresh.git"), &[])
     });
     if let Some(owner) = &owner {
         let strays = owned_by_others(&s.root.join("acme"), owner.uid);
@@ -195,26 +190,17 @@ fn git_daemon_as_the_owner_installed_by_root() {
     s.policy("p.toml", POLICY);
     let config = s.root.join("hubgate.toml");
     std::fs::write(&config, "[discussions]\nwatch-refs = [\"refs/heads/*\"]\n").expect("config");
-    let owner = is_root().then(|| User::create(&s.root.join("daemon-home")));
+    let home = s.root.join("daemon-home");
+    let owner = is_root().then(|| User::create(&home));
+    std::fs::create_dir_all(&home).expect("home");
     let bin = s.root.join("hubgate");
     std::fs::copy(hubgate_bin(), &bin).expect("binary");
     if let Some(owner) = &owner {
         open_to_all(&s.root);
         give(&s.root.join("acme"), owner);
     }
-    let o = hubgate(
-        &s.root,
-        &[
-            "--policies",
-            s.policies.to_str().expect("utf8"),
-            "--config",
-            config.to_str().expect("utf8"),
-            "install",
-            "--bin",
-            bin.to_str().expect("utf8"),
-            s.root.to_str().expect("utf8"),
-        ],
-    );
+    let args = install_args(&s, &config, &bin, &home);
+    let o = hubgate(&s.root, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let port = free_port();
     let mut daemon = git_cmd(&s.root);
@@ -240,6 +226,8 @@ fn git_daemon_as_the_owner_installed_by_root() {
     wait_for(port);
     let url = format!("git://127.0.0.1:{port}/acme/model.git");
     exercise(&s, &s.server, false, &|_, options| push_url(&s, &url, options));
+    let fresh = format!("git://127.0.0.1:{port}/acme/fresh.git");
+    new_repository_is_gated(&s, owner.as_ref(), &home, &|| push_url(&s, &fresh, &[]));
     if let Some(owner) = &owner {
         let strays = owned_by_others(&s.root.join("acme"), owner.uid);
         assert!(strays.is_empty(), "owned by another user than the daemon's: {strays:?}");
