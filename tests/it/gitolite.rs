@@ -222,3 +222,71 @@ fn gitolite_install_gates_every_repository_and_names_the_pusher() {
     let strays = owned_by_others(&gl.home, gl.user.uid);
     assert!(strays.is_empty(), "owned by another user than gitolite's: {strays:?}");
 }
+
+/// A site that already runs a common hook of its own through `LOCAL_CODE`: hubgate chains it
+/// (both run, its refusal stands), and `--uninstall` gives it back.
+#[test]
+fn gitolite_keeps_the_sites_own_common_hook() {
+    let s = Sandbox::new();
+    open_to_all(&s.root);
+    let Some(gl) = Gitolite::start(&s.root) else {
+        return;
+    };
+    let rc = gl.home.join(".gitolite.rc");
+    let text = std::fs::read_to_string(&rc).expect("rc");
+    std::fs::write(
+        &rc,
+        text.replacen("%RC = (", "%RC = (\n    LOCAL_CODE => \"$ENV{HOME}/site\",", 1),
+    )
+    .expect("rc");
+    let common = gl.home.join("site/hooks/common");
+    std::fs::create_dir_all(&common).expect("mkdir");
+    let site_hook = "#!/bin/sh\ncat > /dev/null\necho site-common-ran >&2\n";
+    std::fs::write(common.join("pre-receive"), site_hook).expect("hook");
+    crate::util::make_executable(&common.join("pre-receive"));
+    give(&gl.home, &gl.user);
+    let o = gl
+        .user
+        .command("gitolite", &gl.home)
+        .args(["setup", "--hooks-only"])
+        .output()
+        .expect("gitolite");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bin = s.root.join("hubgate");
+    std::fs::copy(hubgate_bin(), &bin).expect("binary");
+    let home = gl.home.to_str().expect("utf8");
+    let install = |extra: &[&str]| {
+        let mut args = vec!["install", "--bin", bin.to_str().expect("utf8"), "--gitolite", home];
+        args.extend(extra);
+        let o = hubgate(&s.root, &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    install(&[]);
+    assert!(
+        common.join("pre-receive.hubgate-chained").is_file(),
+        "the site's hook is kept"
+    );
+    gl.admin(&s.root, "repo acme/model\n    RW+ = @all\n");
+    s.card("---\nlicense: not-a-licence\n---\n");
+    let o = gl.push("alice", &s.work, "acme/model", &[]);
+    assert!(stderr(&o).contains("site-common-ran"), "{}", stderr(&o));
+    assert!(
+        !o.status.success() && stderr(&o).contains("\"license\" must be one of"),
+        "{}",
+        stderr(&o)
+    );
+    install(&["--uninstall"]);
+    assert_eq!(
+        std::fs::read_to_string(common.join("pre-receive")).expect("hook"),
+        site_hook
+    );
+    let o = gl.push("alice", &s.work, "acme/model", &[]);
+    assert!(stderr(&o).contains("site-common-ran"), "{}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "hubgate is gone, the site's hook stays: {}",
+        stderr(&o)
+    );
+    let strays = owned_by_others(&gl.home, gl.user.uid);
+    assert!(strays.is_empty(), "owned by another user than gitolite's: {strays:?}");
+}
