@@ -1,5 +1,6 @@
 //! Keys the Hub checks on every card type: `license`, `tags`, `datasets`, `widget`,
-//! `base_model`, `language` (HUB-SPEC 3.5, 9.9).
+//! `base_model`, `language` (HUB-SPEC 3.5, 9.9). The evidence for each rule is in
+//! docs/hub-rules.md.
 
 use super::{Report, language, licenses};
 use crate::card::{Node, Value};
@@ -39,10 +40,8 @@ pub(super) fn check(r: &mut Report<'_>, root: &Node) {
     if let Some(n) = root.get("language") {
         string_or_array(r, Code::HubLanguageInvalid, "language", n, false);
         for (label, item) in items("language", n) {
-            if let Some(s) = item.as_str()
-                && !language::is_valid(s)
-            {
-                r.error(Code::HubLanguageInvalid, Some(item), language::message(&label, s));
+            if let Some(s) = item.as_str() {
+                language::check(r, &label, item, s);
             }
         }
     }

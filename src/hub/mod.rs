@@ -2,12 +2,17 @@
 //!
 //! The Hub validates card metadata with a Joi schema (HUB-SPEC 1.6): every problem is reported,
 //! one `- Error:` line each, with Joi's wording and quoted dotted labels
-//! (`"model-index[0].results[0].dataset.config" must be a string`). Rules the Hub is known to
-//! enforce give errors; rules the Hub documents but is not known to enforce (a Space's other
-//! configuration keys, a dataset's `configs`) give warnings, so a card that passes the Hub is
-//! never refused for them while its author still learns what will break.
+//! (`"model-index[0].results[0].dataset.config" must be a string`). A rule gives an error only
+//! where a refusal by the Hub (or its own "YAML Metadata Error" banner) has been seen for that key
+//! and that kind of check; rules the Hub documents but is not seen to enforce (a Space's other
+//! configuration keys, a dataset's `configs`, the keys `model-index` calls required, a language
+//! code outside the ISO tables) give warnings, so a card that passes the Hub is never refused for
+//! them while its author still learns what will break. docs/hub-rules.md gives the evidence per
+//! rule.
 
 mod dataset;
+#[cfg(test)]
+mod evidence_tests;
 mod fields;
 mod language;
 pub mod licenses;
@@ -235,6 +240,7 @@ mod tests {
                 "\"datasets[0]\" must be a string".to_owned(),
                 "\"widget\" must be an array".to_owned(),
                 "\"base_model\" is not allowed to be empty".to_owned(),
+                language::lowercase_message("language[1]"),
                 language::message("language[1]", "en-US"),
                 "\"model-index[0].results[0].dataset.config\" must be a string".to_owned(),
             ]

@@ -76,8 +76,12 @@ codes! {
         "Use the id of the model on the Hub, e.g. `base_model: mistralai/Mistral-7B-v0.1`.";
     /// `language` is not an ISO 639 code.
     HubLanguageInvalid = "hub-language-invalid",
-        "`language` must be ISO 639-1, 639-2 or 639-3 codes (or `multilingual`, `code`), as a string or a list of strings.",
-        "Use codes such as `en`, `fr`, `zho`; quote `no` (Norwegian) only if a tool rewrote it as `false`.";
+        "`language` must be a string or a list of strings, each in lower case and either two or three letters (an ISO 639 code) or a special value (`multilingual`, `code`); the Hub refuses names (`English`), regional tags (`en-US`) and other words (`noinfo`).",
+        "Use codes such as `en`, `fr`, `zho`, and put regional BCP-47 tags (`en-US`) under `language_bcp47`; quote `no` (Norwegian) if a tool rewrote it as `false`.";
+    /// A `language` value has the form of a code but is in no ISO table.
+    HubLanguageUnknown = "hub-language-unknown",
+        "A `language` value is two or three lower-case letters but not an ISO 639-1, 639-2, 639-3 or 639-5 code hubgate knows (for instance a withdrawn code such as `iw`); the Hub is not known to refuse it, so the push is accepted with this warning.",
+        "Use the current ISO code (`he` for `iw`, `jv` for `jw`) so that the Hub's language filters list the repository.";
     /// A dataset card uses `licenses` or `languages`.
     HubDatasetLegacyKey = "hub-dataset-legacy-key",
         "Dataset cards may not use the legacy plural keys `licenses` and `languages`.",

@@ -252,3 +252,30 @@ fn every_matching_policy_applies_and_excludes_work() {
     let (ok, remote) = push_with(toml, "---\ntags: [x]\n---\n");
     assert!(!ok && remote.contains("policy: all"), "{remote}");
 }
+
+/// `language`: OPUS-MT's family codes pass, a withdrawn code is a warning, a name is refused in
+/// the Hub's words.
+#[test]
+fn language_codes_as_the_hub_takes_them() {
+    let s = Sandbox::new();
+    s.card("---\nlicense: mit\nlanguage: [gem, zle, iw]\n---\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok, "{}", p.remote);
+    assert!(
+        p.remote
+            .contains("Your push was accepted, but with warnings:\n- Warning: \"language[2]\" with value \"iw\""),
+        "{}",
+        p.remote
+    );
+    s.card("---\nlicense: mit\nlanguage: English\n---\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(
+        p.remote.contains(
+            "- Error: \"language\" must only contain lowercase characters\n\
+             - Error: \"language\" with value \"English\" is not valid. It must be an ISO 639-1, 639-2 or 639-3 code (two/three letters), or a special value like \"code\", \"multilingual\". If you want to use BCP-47 identifiers, you can specify them in language_bcp47.\n"
+        ),
+        "{}",
+        p.remote
+    );
+}
