@@ -63,3 +63,19 @@ fn language_families_and_withdrawn_codes_are_not_refused() {
     assert!(w.iter().all(|(c, _)| *c == Code::HubLanguageUnknown));
     assert!(w[0].1.contains("the current one is \"he\""), "{w:?}");
 }
+
+#[test]
+fn extra_gated_fields_must_be_an_object_without_any_policy() {
+    let want = ["\"extra_gated_fields\" must be of type object"];
+    for card in [
+        "---\nextra_gated_fields: [Company]\n---\n",
+        "---\nextra_gated_fields: text\n---\n",
+        "---\nextra_gated_fields:\n---\n",
+    ] {
+        assert_eq!(errors(card, RepoType::Model), want, "{card}");
+        assert_eq!(errors(card, RepoType::Dataset), want, "{card}");
+        assert!(errors(card, RepoType::Space).is_empty(), "{card}");
+    }
+    let ok = "---\nextra_gated_fields:\n  Company: text\n  Use:\n    type: select\n    options: [a]\n---\n";
+    assert!(findings(ok, RepoType::Model).is_empty());
+}

@@ -1,6 +1,6 @@
 //! Keys the Hub checks on every card type: `license`, `tags`, `datasets`, `widget`,
-//! `base_model`, `language` (HUB-SPEC 3.5, 9.9). The evidence for each rule is in
-//! docs/hub-rules.md.
+//! `base_model`, `language` (HUB-SPEC 3.5, 9.9), and the gating form of models and datasets.
+//! The evidence for each rule is in docs/hub-rules.md.
 
 use super::{Report, language, licenses};
 use crate::card::{Node, Value};
@@ -44,6 +44,20 @@ pub(super) fn check(r: &mut Report<'_>, root: &Node) {
                 language::check(r, &label, item, s);
             }
         }
+    }
+}
+
+/// `extra_gated_fields`: the Hub's own type check, whatever the policy says of gating
+/// (api-inference-community#453: `"extra_gated_fields" must be of type object`).
+pub(super) fn gated_fields(r: &mut Report<'_>, root: &Node) {
+    if let Some(n) = root.get("extra_gated_fields")
+        && !matches!(n.value, Value::Map(_))
+    {
+        r.error(
+            Code::HubGatedFieldsInvalid,
+            Some(n),
+            "\"extra_gated_fields\" must be of type object".into(),
+        );
     }
 }
 

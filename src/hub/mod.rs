@@ -150,8 +150,14 @@ pub fn verify(card: &Card, repo_type: RepoType) -> Vec<Finding> {
             Value::Map(_) => {
                 fields::check(&mut r, root);
                 match repo_type {
-                    RepoType::Model => model_index::check(&mut r, root),
-                    RepoType::Dataset => dataset::check(&mut r, root),
+                    RepoType::Model => {
+                        fields::gated_fields(&mut r, root);
+                        model_index::check(&mut r, root);
+                    }
+                    RepoType::Dataset => {
+                        fields::gated_fields(&mut r, root);
+                        dataset::check(&mut r, root);
+                    }
                     RepoType::Space => space::check(&mut r, root),
                 }
             }

@@ -98,6 +98,10 @@ codes! {
     HubSpaceDescriptionTooLong = "hub-space-description-too-long",
         "`short_description` may be at most 60 characters long.",
         "Shorten `short_description` to 60 characters or fewer.";
+    /// `extra_gated_fields` is not a mapping.
+    HubGatedFieldsInvalid = "hub-gated-fields-invalid",
+        "`extra_gated_fields` must be a mapping of form field labels to field types; the Hub refuses any other value, whether or not a policy asks for gating.",
+        "Write `extra_gated_fields:` followed by `Label: text` lines (types: text, checkbox, date_picker, country, select with options), or remove the key.";
     /// A Space configuration key has the wrong type or value.
     HubSpaceConfigInvalid = "hub-space-config-invalid",
         "A Space configuration key (HUB-SPEC 3.3: sdk, python_version, app_port, ...) has a type or value the Hub's documentation does not allow; the Space may fail to start.",

@@ -253,6 +253,23 @@ fn every_matching_policy_applies_and_excludes_work() {
     assert!(!ok && remote.contains("policy: all"), "{remote}");
 }
 
+/// The Hub's own type check on `extra_gated_fields`, with no gating policy at all.
+#[test]
+fn extra_gated_fields_that_is_not_a_mapping_is_refused_by_the_hub_check() {
+    let s = Sandbox::new();
+    s.card("---\nlicense: mit\nextra_gated_fields: [Company, Country]\n---\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(
+        p.remote.starts_with(
+            "Sorry, your push was rejected during YAML metadata verification:\n\
+             - Error: \"extra_gated_fields\" must be of type object\n"
+        ),
+        "{}",
+        p.remote
+    );
+}
+
 /// `language`: OPUS-MT's family codes pass, a withdrawn code is a warning, a name is refused in
 /// the Hub's words.
 #[test]
