@@ -79,3 +79,61 @@ fn extra_gated_fields_must_be_an_object_without_any_policy() {
     let ok = "---\nextra_gated_fields:\n  Company: text\n  Use:\n    type: select\n    options: [a]\n---\n";
     assert!(findings(ok, RepoType::Model).is_empty());
 }
+
+#[test]
+fn the_spaces_oauth_scopes_and_hardware_of_2026_08() {
+    let card = "---\nsdk: gradio\nhf_oauth: true\nhf_oauth_scopes:\n- email\n- read-billing\n- read-memberships\n\
+                - read-repos\n- gated-repos\n- contribute-repos\n- write-repos\n- manage-repos\n- read-collections\n\
+                - write-collections\n- inference-api\n- read-endpoints\n- write-endpoints\n- jobs\n- webhooks\n\
+                - write-discussions\nsuggested_hardware: zero-a10g\n---\n";
+    assert!(
+        findings(card, RepoType::Space).is_empty(),
+        "{:?}",
+        findings(card, RepoType::Space)
+    );
+    for hw in ["cpu-performance", "h200x8", "inf2x6", "l40sx8"] {
+        let card = format!("---\nsuggested_hardware: {hw}\n---\n");
+        assert!(findings(&card, RepoType::Space).is_empty(), "{hw}");
+    }
+    let w = warnings(
+        "---\nsuggested_hardware: v5e-1x1\nhf_oauth_scopes: [admin]\n---\n",
+        RepoType::Space,
+    );
+    assert_eq!(w.len(), 2, "{w:?}");
+}
+
+#[test]
+fn a_non_string_short_description_is_only_a_warning() {
+    let card = "---\nshort_description: 123\n---\n";
+    assert!(errors(card, RepoType::Space).is_empty());
+    assert_eq!(
+        warnings(card, RepoType::Space),
+        [(
+            Code::HubSpaceConfigInvalid,
+            "\"short_description\" must be a string".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn model_index_missing_keys_warn_and_wrong_types_refuse() {
+    let card = "---\nmodel-index:\n- name: m\n  results:\n  - task: {name: t}\n    metrics: [{type: acc}]\n---\n";
+    assert!(
+        errors(card, RepoType::Model).is_empty(),
+        "{:?}",
+        errors(card, RepoType::Model)
+    );
+    let w: Vec<String> = warnings(card, RepoType::Model).into_iter().map(|(_, m)| m).collect();
+    assert_eq!(
+        w,
+        [
+            "\"model-index[0].results[0].task.type\" is required",
+            "\"model-index[0].results[0].metrics[0].value\" is required"
+        ]
+    );
+    let card = "---\nmodel-index:\n- name: m\n  results:\n  - task: {type: t}\n    dataset: {type: d, name: n, config: 3}\n---\n";
+    assert_eq!(
+        errors(card, RepoType::Model),
+        ["\"model-index[0].results[0].dataset.config\" must be a string"]
+    );
+}

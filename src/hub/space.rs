@@ -1,6 +1,7 @@
 //! Space cards: the validated colours and description, and the documented configuration keys
-//! (HUB-SPEC 3.3). Colours and `short_description` are known to be enforced (errors); the other
-//! keys are documented only, so they are warnings that say what the Space will do wrong.
+//! (HUB-SPEC 3.3). Colours and the length of `short_description` are seen enforced (errors); the
+//! other keys are documented only, so they are warnings that say what the Space will do wrong
+//! (docs/hub-rules.md).
 
 use super::{Report, fields, joi_list, js_length};
 use crate::card::{Node, Value};
@@ -10,19 +11,40 @@ const COLORS: &[&str] = &["red", "yellow", "green", "blue", "indigo", "purple", 
 const SDKS: &[&str] = &["gradio", "docker", "static", "streamlit"];
 const HEADERS: &[&str] = &["mini", "default"];
 const STORAGE: &[&str] = &["small", "medium", "large"];
+/// `hf_oauth_scopes`: `openid` and `profile` (always granted, harmless to list) and the 16
+/// optional scopes of hub-docs `spaces-oauth.md` as of 2026-08-20 (hub-docs#2712 added
+/// `read-memberships`, #2686 the endpoint scopes, #2371 the collection scopes, #2014
+/// `contribute-repos`, `jobs`, `webhooks`).
 const OAUTH_SCOPES: &[&str] = &[
     "openid",
     "profile",
     "email",
+    "read-billing",
+    "read-memberships",
     "read-repos",
+    "gated-repos",
+    "contribute-repos",
     "write-repos",
     "manage-repos",
+    "read-collections",
+    "write-collections",
     "inference-api",
-    "gated-repos",
+    "read-endpoints",
+    "write-endpoints",
+    "jobs",
+    "webhooks",
+    "write-discussions",
 ];
+/// `suggested_hardware`: huggingface_hub's `SpaceHardware`, which mirrors the Hub's own list of
+/// flavors (`_space_api.py`, synced with the Hub in huggingface_hub#3965), in its order. hub-docs'
+/// `spaces-config-reference.md` lists a subset (no `zero-a10g`).
 const HARDWARE: &[&str] = &[
     "cpu-basic",
     "cpu-upgrade",
+    "cpu-performance",
+    "cpu-xl",
+    "sprx8",
+    "zero-a10g",
     "t4-small",
     "t4-medium",
     "l4x1",
@@ -37,6 +59,11 @@ const HARDWARE: &[&str] = &[
     "a100-large",
     "a100x4",
     "a100x8",
+    "h200",
+    "h200x2",
+    "h200x4",
+    "h200x8",
+    "inf2x6",
 ];
 
 /// Checks the Space-only keys.
@@ -60,8 +87,9 @@ pub(super) fn check(r: &mut Report<'_>, root: &Node) {
                 "\"short_description\" length must be less than or equal to 60 characters long".into(),
             ),
             Some(_) => {}
-            None => r.error(
-                Code::HubSpaceDescriptionTooLong,
+            // Only the length is seen refused; a non-string is a configuration warning.
+            None => r.warn(
+                Code::HubSpaceConfigInvalid,
                 Some(n),
                 "\"short_description\" must be a string".into(),
             ),

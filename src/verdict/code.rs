@@ -68,7 +68,7 @@ codes! {
         "Write `widget:` followed by `- text: ...` items.";
     /// `model-index` does not have the documented structure.
     HubModelIndexInvalid = "hub-model-index-invalid",
-        "`model-index` does not follow the documented structure (names, task/dataset/metric types as strings, required keys present).",
+        "`model-index` does not follow the documented structure: a list of objects whose names, task, dataset and metric types are strings (refused by the Hub); a key the documentation calls required but that is missing is a warning, since the Hub is not seen to refuse that.",
         "Follow the model-index layout of https://huggingface.co/docs/hub/model-cards#evaluation-results.";
     /// `base_model` is empty or not a model id.
     HubBaseModelInvalid = "hub-base-model-invalid",
