@@ -33,10 +33,11 @@ pub fn check(repo: &Repo, applied: &Applied, updates: &[Update], scan: Scan) -> 
     for update in updates {
         findings.extend(check_one(repo, applied, update)?);
     }
+    let floor = crate::scan::dirs::floor(applied);
     let mut walked = if scan == Scan::Push && repo.has_quarantine() {
-        crate::scan::walk::pushed(repo, updates)?
+        crate::scan::walk::pushed(repo, updates, floor)?
     } else {
-        without_quarantine(repo, updates, scan)?
+        without_quarantine(repo, updates, scan, floor)?
     };
     for bad in &walked.bad_trees {
         let place = if bad.path.is_empty() {
@@ -64,13 +65,19 @@ pub fn check(repo: &Repo, applied: &Applied, updates: &[Update], scan: Scan) -> 
             walked.named.push(("(ref name)".to_owned(), u.refname.clone(), found));
         }
     }
+    findings.extend(crate::scan::dirs::check(applied, &walked));
     findings.extend(crate::scan::check(repo, applied, &walked)?);
     Ok(findings)
 }
 
 /// The blobs of each update compared with what came before it, when there is no quarantine to
 /// tell new objects from old (`check`, or git older than 2.11).
-fn without_quarantine(repo: &Repo, updates: &[Update], scan: Scan) -> Result<crate::scan::Walked> {
+fn without_quarantine(
+    repo: &Repo,
+    updates: &[Update],
+    scan: Scan,
+    entries_floor: Option<u64>,
+) -> Result<crate::scan::Walked> {
     use crate::repo::objects::Target;
     // Only a ref created without a quarantine needs the other refs' tips (a delete-only push
     // needs nothing).
@@ -81,7 +88,7 @@ fn without_quarantine(repo: &Repo, updates: &[Update], scan: Scan) -> Result<cra
         Vec::new()
     };
     let known: std::collections::HashSet<gix::ObjectId> = hidden_all.iter().copied().collect();
-    let mut w = crate::scan::walk::Walker::new(repo);
+    let mut w = crate::scan::walk::Walker::new(repo).count_entries_over(entries_floor);
     for u in updates.iter().filter(|u| !u.refname.starts_with(RESERVED_NAMESPACE)) {
         let Some(new) = u.new else { continue };
         let (target, tags) = repo.target(new)?;

@@ -90,6 +90,8 @@ struct RawPolicy {
     binary_files: Option<RawScan>,
     #[serde(default)]
     secrets: Option<RawSecrets>,
+    #[serde(default)]
+    directory_entries: Option<super::size::RawEntries>,
     #[serde(default, rename = "override")]
     override_by: Vec<String>,
     #[serde(default)]
@@ -367,6 +369,7 @@ pub fn parse(file: &Path, text: &str, policies: &mut Vec<Policy>, problems: &mut
             secrets: p
                 .secrets
                 .map_or(Rule::new(Level::Deny, false), |s| Rule::new(s.level, s.overridable)),
+            directory_entries: super::size::entries(p.directory_entries),
             override_by: p.override_by,
             skip_internal_pushes: matches!(p.internal_push, RawInternalPush::Skip),
         });

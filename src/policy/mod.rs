@@ -123,6 +123,20 @@ pub const DEFAULT_MAX_FILE: u64 = 10 * 1024 * 1024;
 /// ... and binary files over about 1 MB (HUB-SPEC 1.9; "1MB" read as 10^6 bytes).
 pub const DEFAULT_BINARY_MIN: u64 = 1_000_000;
 
+/// The Hub refuses a push that brings a directory with more than 10,000 entries
+/// (docs/hub-rules.md, "Files per directory").
+pub const DEFAULT_MAX_ENTRIES: u64 = 10_000;
+
+/// `[policy.directory-entries]`: a level and the most entries (files and subdirectories) one
+/// directory of the push may hold, so that a push the Hub would refuse is refused here first.
+#[derive(Debug, Clone, Copy)]
+pub struct Entries {
+    /// Level.
+    pub rule: Rule,
+    /// `max-entries`: more than this many entries in one directory is a finding.
+    pub max: u64,
+}
+
 /// `[policy.large-files]` and `[policy.binary-files]`: a level and a size.
 #[derive(Debug, Clone, Copy)]
 pub struct Scan {
@@ -174,6 +188,8 @@ pub struct Policy {
     pub binary_files: Scan,
     /// `[policy.secrets]`: Hugging Face access tokens in pushed files.
     pub secrets: Rule,
+    /// `[policy.directory-entries]`: directories holding more than `max-entries` entries.
+    pub directory_entries: Entries,
     /// `override`: pushers who may override this policy's overridable rules.
     pub override_by: Vec<String>,
     /// `internal-push = "skip"`: pushes Gitea makes itself are not checked.
@@ -227,6 +243,10 @@ impl Policy {
                 size: DEFAULT_BINARY_MIN,
             },
             secrets: Rule::new(Level::Deny, false),
+            directory_entries: Entries {
+                rule: Rule::new(Level::Deny, false),
+                max: DEFAULT_MAX_ENTRIES,
+            },
             override_by: Vec::new(),
             skip_internal_pushes: false,
         }

@@ -1,11 +1,11 @@
 //! Sizes in policy files (`max-size = "10MiB"`, `min-size = 1000000`) and the scanner tables
-//! that carry them.
+//! that carry them, `[policy.directory-entries] max-entries` among them.
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::load::Problem;
-use super::{Level, Rule, Scan};
+use super::{DEFAULT_MAX_ENTRIES, Entries, Level, Rule, Scan};
 
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -66,5 +66,31 @@ pub(super) fn scan(
     Scan {
         rule: Rule::new(level, overridable),
         size,
+    }
+}
+
+/// `[policy.directory-entries]` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct RawEntries {
+    #[serde(default)]
+    level: Level,
+    #[serde(default)]
+    overridable: bool,
+    #[serde(default)]
+    max_entries: Option<u64>,
+}
+
+/// The directory-entries table, defaulting to the Hub's behaviour (deny past 10,000 entries).
+pub(super) fn entries(raw: Option<RawEntries>) -> Entries {
+    match raw {
+        None => Entries {
+            rule: Rule::new(Level::Deny, false),
+            max: DEFAULT_MAX_ENTRIES,
+        },
+        Some(r) => Entries {
+            rule: Rule::new(r.level, r.overridable),
+            max: r.max_entries.unwrap_or(DEFAULT_MAX_ENTRIES),
+        },
     }
 }

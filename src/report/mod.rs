@@ -20,10 +20,20 @@ pub fn text(findings: &[Finding], several: bool) -> String {
 }
 
 fn render(findings: &[Finding], several: bool) -> String {
-    let is_scan = |f: &&Finding| matches!(f.code, Code::FileTooLarge | Code::BinaryFile | Code::SecretToken);
+    let is_scan = |f: &&Finding| {
+        matches!(
+            f.code,
+            Code::FileTooLarge | Code::BinaryFile | Code::DirectoryTooManyEntries | Code::SecretToken
+        )
+    };
     let scans: Vec<&Finding> = findings.iter().filter(is_scan).collect();
     let mut out = String::new();
-    for code in [Code::FileTooLarge, Code::BinaryFile, Code::SecretToken] {
+    for code in [
+        Code::FileTooLarge,
+        Code::BinaryFile,
+        Code::DirectoryTooManyEntries,
+        Code::SecretToken,
+    ] {
         // Refusals and warnings in separate blocks: policies may set different levels and
         // thresholds, and each block's head states one.
         for severity in [Severity::Error, Severity::Warning] {
@@ -46,10 +56,16 @@ fn render(findings: &[Finding], several: bool) -> String {
 }
 
 /// The Hub's block for one scanner (HUB-SPEC 1.8-1.10): what was found, what to use instead, and
-/// `Offending files:` with `  - <path> (ref: <refname>)`. At `warn` the first line says the push
-/// was accepted.
+/// `Offending files:` with `  - <path> (ref: <refname>)` (for directories, `Offending reference:`
+/// and `Offending directories:`, see [`directories`]). At `warn` the first line says the push was
+/// accepted.
 fn scan_block(out: &mut String, code: Code, found: &[&Finding]) {
     let rejected = found.iter().any(|f| f.severity == Severity::Error);
+    if code == Code::DirectoryTooManyEntries {
+        directories(out, rejected, found);
+        named_policies(out, found);
+        return;
+    }
     let head = match code {
         Code::FileTooLarge => {
             // Several policies may set different limits: name the smallest in the block.
@@ -90,8 +106,48 @@ fn scan_block(out: &mut String, code: Code, found: &[&Finding]) {
     }
     out.push_str(RULE);
     out.push('\n');
-    // Which administrator policy raised it (the embedded default stays silent: the block is
-    // then the Hub's own, byte for byte).
+    named_policies(out, found);
+}
+
+/// The Hub's refusal of directories with too many entries (huggingface/datasets#7956, through the
+/// commit API, whose client joins the lines): the limit, then per ref `Offending reference:` and
+/// `Offending directories:` with one directory a line, written from the root with a trailing
+/// slash. The line breaks and the blank line follow the Hub's other push blocks.
+fn directories(out: &mut String, rejected: bool, found: &[&Finding]) {
+    let limit = found
+        .iter()
+        .filter_map(|f| f.limit)
+        .min()
+        .unwrap_or(crate::policy::DEFAULT_MAX_ENTRIES);
+    let lead = if rejected {
+        "Your push was rejected because it contains"
+    } else {
+        "Your push was accepted, but it contains"
+    };
+    out.push_str(&format!(
+        "{RULE}\n{lead} too many files per directory.\nEach directory in your git repo can only contain up to {limit} files.\n\n"
+    ));
+    let mut refs: Vec<&str> = Vec::new();
+    for f in found {
+        let r = f.refname.as_deref().unwrap_or("?");
+        if !refs.contains(&r) {
+            refs.push(r);
+        }
+    }
+    for r in refs {
+        out.push_str(&format!("Offending reference: {r}\nOffending directories:\n"));
+        for f in found.iter().filter(|f| f.refname.as_deref().unwrap_or("?") == r) {
+            out.push_str(f.file.as_deref().unwrap_or("?"));
+            out.push('\n');
+        }
+    }
+    out.push_str(RULE);
+    out.push('\n');
+}
+
+/// Which administrator policy raised a scanner block (the embedded default stays silent: the
+/// block is then the Hub's own, byte for byte).
+fn named_policies(out: &mut String, found: &[&Finding]) {
     let mut named: Vec<String> = Vec::new();
     for f in found {
         for p in f.raised_by.iter().filter(|p| *p != "hub-baseline") {

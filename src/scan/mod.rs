@@ -9,6 +9,7 @@
 //! binary, large or small, pointer or not, streamed with bounded memory ([`tokens`]), and in the
 //! messages of new commits.
 
+pub mod dirs;
 pub mod pointer;
 pub mod tokens;
 pub mod walk;

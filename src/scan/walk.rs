@@ -47,6 +47,17 @@ pub struct BadTree {
     pub problems: Vec<String>,
 }
 
+/// A new tree with more entries than the smallest `max-entries` of the policies in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crowded {
+    /// Where it sits (`""` for a commit's root tree).
+    pub path: String,
+    /// The ref it came with.
+    pub refname: String,
+    /// How many entries it holds, files and subdirectories together.
+    pub entries: usize,
+}
+
 /// What the walk found: the blobs to scan and the trees to refuse.
 #[derive(Debug, Default)]
 pub struct Walked {
@@ -54,6 +65,8 @@ pub struct Walked {
     pub blobs: Vec<NewBlob>,
     /// New trees that break git's rules.
     pub bad_trees: Vec<BadTree>,
+    /// New trees over the entries floor given to the walker ([`Walker::count_entries_over`]).
+    pub crowded: Vec<Crowded>,
     /// Text outside files that holds a token: names (`<path> (file name)`, `(ref name)`) and the
     /// messages of new commits and tags (`commit <id> (message)`): (label, ref, tokens). Names are as public as
     /// contents.
@@ -66,6 +79,7 @@ pub struct Walker<'r> {
     seen_blobs: HashSet<ObjectId>,
     checked_trees: HashSet<ObjectId>,
     seen_commits: HashSet<ObjectId>,
+    entries_floor: Option<u64>,
     out: Walked,
 }
 
@@ -77,8 +91,16 @@ impl<'r> Walker<'r> {
             seen_blobs: HashSet::new(),
             checked_trees: HashSet::new(),
             seen_commits: HashSet::new(),
+            entries_floor: None,
             out: Walked::default(),
         }
+    }
+
+    /// Records every new tree holding more than `floor` entries (`None`: none is recorded), for
+    /// the directory-entries rule.
+    pub fn count_entries_over(mut self, floor: Option<u64>) -> Walker<'r> {
+        self.entries_floor = floor;
+        self
     }
 
     /// What was found.
@@ -158,6 +180,15 @@ impl<'r> Walker<'r> {
                 TreeRead::Entries(e) => crate::repo::tree::problems(e),
                 TreeRead::NotATree => vec!["its bytes are not a tree".to_owned()],
             };
+            if let (Some(floor), TreeRead::Entries(e)) = (self.entries_floor, &read)
+                && e.len() as u64 > floor
+            {
+                self.out.crowded.push(Crowded {
+                    path: path.to_owned(),
+                    refname: refname.to_owned(),
+                    entries: e.len(),
+                });
+            }
             if !problems.is_empty() {
                 self.out.bad_trees.push(BadTree {
                     path: path.to_owned(),
@@ -214,12 +245,13 @@ impl<'r> Walker<'r> {
     }
 }
 
-/// What a push brings, read from its quarantine (pre-receive with git >= 2.11).
-pub fn pushed(repo: &Repo, updates: &[Update]) -> Result<Walked> {
+/// What a push brings, read from its quarantine (pre-receive with git >= 2.11); new trees over
+/// `entries_floor` entries are recorded.
+pub fn pushed(repo: &Repo, updates: &[Update], entries_floor: Option<u64>) -> Result<Walked> {
     let tips = repo.ref_tips()?;
     let known: HashSet<ObjectId> = tips.iter().copied().collect();
     let mut reached: Option<Reached> = None;
-    let mut w = Walker::new(repo);
+    let mut w = Walker::new(repo).count_entries_over(entries_floor);
     for u in updates {
         let Some(new) = u.new else { continue };
         let (target, tags) = repo.target(new)?;

@@ -178,6 +178,10 @@ codes! {
     BinaryFile = "binary-file",
         "The push brings a binary file over the threshold (default 1 MB, the Hub's) that is not stored with LFS or Xet. Binary means: a byte outside tab, line feed, form feed, carriage return, bell, backspace, escape and printable characters among its first 8000 bytes.",
         "Track the file with git-xet or git-lfs, rewrite the commits that added it, and push again.";
+    /// A pushed directory holds too many entries.
+    DirectoryTooManyEntries = "directory-too-many-entries",
+        "The push brings a directory (a tree) with more entries, files and subdirectories together, than the limit (default 10,000, the Hub's: it refuses such pushes with \"too many files per directory\").",
+        "Spread the files over subdirectories (for instance `000/` to `999/`), rewrite the commits that added them, and push again.";
     /// A pushed file holds an access token.
     SecretToken = "secret-hf-token",
         "A pushed file, a symbolic link's target or a new commit's message contains text shaped like a Hugging Face access token (`hf_` or `api_org_` followed by 34 letters and digits, on word boundaries: TruffleHog's Hugging Face rule, which the Hub uses), in text or binary files alike.",

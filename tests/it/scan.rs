@@ -1,6 +1,6 @@
 //! The push scanners: large files, binary files, tokens, over the pushed objects only.
 
-use crate::util::{Sandbox, git, hubgate};
+use crate::util::{Sandbox, git, git_cmd, git_stdin, hubgate};
 
 const CARD: &str = "---\nlicense: mit\n---\n";
 
@@ -185,4 +185,95 @@ fn a_push_kept_as_a_pack_in_the_quarantine_is_scanned() {
         "{}",
         p.remote
     );
+}
+
+/// Commits a tree whose `data/` directory holds `n` entries (one blob under `n` names, built with
+/// `git mktree`: fast, nothing on disk) on top of HEAD, and returns the commit.
+fn commit_with_entries(s: &Sandbox, n: usize) -> String {
+    let blob = git_stdin(&s.work, &["hash-object", "-w", "--stdin"], b"x\n");
+    let card = git_stdin(&s.work, &["hash-object", "-w", "--stdin"], CARD.as_bytes());
+    let listing: String = (0..n).map(|i| format!("100644 blob {blob}\tf{i:05}\n")).collect();
+    let data = git_stdin(&s.work, &["mktree"], listing.as_bytes());
+    let root = git_stdin(
+        &s.work,
+        &["mktree"],
+        format!("100644 blob {card}\tREADME.md\n040000 tree {data}\tdata\n").as_bytes(),
+    );
+    let mut args = vec!["commit-tree", root.as_str(), "-m", "entries"];
+    let head = git_cmd(&s.work)
+        .args(["rev-parse", "-q", "--verify", "HEAD"])
+        .output()
+        .expect("git");
+    let parent = String::from_utf8_lossy(&head.stdout).trim().to_owned();
+    if head.status.success() {
+        args.extend(["-p", parent.as_str()]);
+    }
+    let commit = git(&s.work, &args);
+    git(&s.work, &["update-ref", "HEAD", &commit]);
+    commit
+}
+
+#[test]
+fn a_directory_of_10001_entries_is_refused_in_the_hubs_words_and_10000_pass() {
+    let s = Sandbox::new();
+    commit_with_entries(&s, 10_000);
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok, "exactly 10,000 entries is allowed: {}", p.remote);
+    commit_with_entries(&s, 10_001);
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok);
+    let want = "-------------------------------------------------------------------------\n\
+                Your push was rejected because it contains too many files per directory.\n\
+                Each directory in your git repo can only contain up to 10000 files.\n\
+                \n\
+                Offending reference: refs/heads/main\n\
+                Offending directories:\n\
+                /data/\n\
+                -------------------------------------------------------------------------\n\
+                hubgate: 1 error, 0 warnings; push rejected";
+    assert_eq!(p.remote.trim_end(), want);
+}
+
+#[test]
+fn the_directory_entries_rule_has_a_level_and_a_limit() {
+    for (level, ok) in [("warn", true), ("off", true), ("deny", false)] {
+        let s = Sandbox::new();
+        s.policy(
+            "p.toml",
+            &format!(
+                "[[policy]]\nname = \"p\"\nrepos = [\"*\"]\n[policy.directory-entries]\nlevel = \"{level}\"\nmax-entries = 3\n"
+            ),
+        );
+        commit_with_entries(&s, 3);
+        assert!(s.push(&["HEAD:refs/heads/main"]).ok, "{level}");
+        commit_with_entries(&s, 4);
+        let p = s.push(&["HEAD:refs/heads/feature"]);
+        assert_eq!(p.ok, ok, "{level}: {}", p.remote);
+        let head = match level {
+            "warn" => "Your push was accepted, but it contains too many files per directory.",
+            _ => "Your push was rejected because it contains too many files per directory.",
+        };
+        if level == "off" {
+            assert!(!p.remote.contains("too many files"), "{}", p.remote);
+            continue;
+        }
+        assert!(
+            p.remote.contains(&format!(
+                "{head}\nEach directory in your git repo can only contain up to 3 files."
+            )),
+            "{}",
+            p.remote
+        );
+        assert!(
+            p.remote
+                .contains("Offending reference: refs/heads/feature\nOffending directories:\n/data/\n"),
+            "{}",
+            p.remote
+        );
+        assert!(
+            p.remote.contains("hubgate: policy \"p\" (rule: directory-entries)"),
+            "{}",
+            p.remote
+        );
+    }
 }
