@@ -170,6 +170,27 @@ fn smart_http_names_the_authenticated_pusher() {
     exercise(&s, &s.server, true, &|user, options| {
         push_url(&s, &http.url(user, "acme/model.git"), options)
     });
+    // bob claims to be alice in a header: the web server passes it as HTTP_REMOTE_USER, never as
+    // REMOTE_USER, so bob stays bob.
+    s.card("---\nlicense: mit\n---\n");
+    let o = git_cmd(&s.work)
+        .args([
+            "-c",
+            "http.extraHeader=Remote-User: alice",
+            "push",
+            "-o",
+            "hubgate.override=trust me",
+        ])
+        .arg(http.url("bob", "acme/model.git"))
+        .arg("HEAD:refs/heads/main")
+        .output()
+        .expect("push");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(
+        err.contains("bob asked to override policy \"org\""),
+        "a header names nobody: {err}"
+    );
     new_repository_is_gated(&s, owner.as_ref(), &home, &|| {
         push_url(&s, &http.url("alice", "acme/fresh.git"), &[])
     });
