@@ -1,6 +1,5 @@
 //! `hubgate install`, `doctor` and `policy explain` on plain, Gitea- and GitLab-shaped servers.
 
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
 use crate::util::{Sandbox, git, git_cmd, hubgate, make_executable};
@@ -87,49 +86,12 @@ fn plain_install_chains_the_existing_hook_and_uninstall_restores_everything() {
     assert_eq!(snapshot(&s.server), before, "uninstall leaves the repository as it was");
 }
 
-/// `git daemon` with receive-pack, on 127.0.0.1, stopped when dropped: `git daemon` runs
-/// `git-daemon` as a child (which forks one process per connection), so the whole process group
-/// is killed, not only the process the test started.
-type Daemon = crate::util::Group;
-
-fn daemon(base: &Path) -> (Daemon, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let child = git_cmd(base)
-        .args([
-            "daemon",
-            "--reuseaddr",
-            "--export-all",
-            "--enable=receive-pack",
-            "--listen=127.0.0.1",
-        ])
-        .arg(format!("--port={port}"))
-        .arg(format!("--base-path={}", base.display()))
-        .arg(base)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .process_group(0)
-        .spawn()
-        .expect("git daemon");
-    let d: Daemon = crate::util::Group(child);
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return (d, port);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("git daemon did not start");
-}
-
 #[test]
 fn pushes_over_git_daemon_are_checked() {
     let s = Sandbox::new();
     std::fs::remove_file(s.server.join("hooks/pre-receive")).expect("rm");
     install(&s.root, &["install", s.root.to_str().expect("utf8")]);
-    let (_daemon, port) = daemon(&s.root);
+    let (_daemon, port) = crate::server_kit::git_daemon(&s.root, None);
     let url = format!("git://127.0.0.1:{port}/acme/model.git");
     s.card(BAD);
     let o = git_cmd(&s.work)

@@ -51,26 +51,23 @@ fn gitlab_repositories_created_after_the_install_are_gated() {
         "the new repository holds no hook of hubgate's"
     );
     git(&fresh, &["config", "core.hooksPath", gitaly.to_str().expect("utf8")]);
+    let push = || {
+        let o = git_cmd(&s.work)
+            .env("GL_ID", "user-1")
+            .env("GL_USERNAME", "bob")
+            .env("GL_PROJECT_PATH", "group/fresh")
+            .args(["push", fresh.to_str().expect("utf8"), "HEAD:refs/heads/main"])
+            .output()
+            .expect("push");
+        (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
     s.card(BAD);
-    let o = git_cmd(&s.work)
-        .env("GL_ID", "user-1")
-        .env("GL_USERNAME", "bob")
-        .env("GL_PROJECT_PATH", "group/fresh")
-        .args(["push", fresh.to_str().expect("utf8"), "HEAD:refs/heads/main"])
-        .output()
-        .expect("push");
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "{err}");
+    let (ok, err) = push();
+    assert!(!ok, "{err}");
     assert!(err.contains("GL-HOOK-ERR: Sorry, your push was rejected"), "{err}");
     s.card("---\nlicense: apache-2.0\n---\n");
-    let o = git_cmd(&s.work)
-        .env("GL_ID", "user-1")
-        .env("GL_USERNAME", "bob")
-        .env("GL_PROJECT_PATH", "group/fresh")
-        .args(["push", fresh.to_str().expect("utf8"), "HEAD:refs/heads/main"])
-        .output()
-        .expect("push");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (ok, err) = push();
+    assert!(ok, "{err}");
 }
 
 /// Plain git: `hubgate install --template DIR --git-home HOME ROOT` writes a git template (the

@@ -361,3 +361,54 @@ pub(crate) fn new_repository_is_gated(
         assert!(strays.is_empty(), "owned by another user than the server's: {strays:?}");
     }
 }
+
+/// Installs hubgate on the sandbox's root as root would for a server whose user (a user of the
+/// test's own, with its home at `<root>/<home>`, when the tests run as root; else this process)
+/// owns the repositories: the README's command, template included, with the binary where every
+/// user can run it, [`POLICY`], and discussions on every branch.
+pub(crate) fn install_for_server(s: &crate::util::Sandbox, home: &str) -> (Option<User>, PathBuf) {
+    s.policy("p.toml", POLICY);
+    let config = s.root.join("hubgate.toml");
+    std::fs::write(&config, "[discussions]\nwatch-refs = [\"refs/heads/*\"]\n").expect("config");
+    let home = s.root.join(home);
+    let owner = is_root().then(|| User::create(&home));
+    std::fs::create_dir_all(&home).expect("home");
+    let bin = s.root.join("hubgate");
+    std::fs::copy(crate::util::hubgate_bin(), &bin).expect("binary");
+    if let Some(owner) = &owner {
+        open_to_all(&s.root);
+        give(&s.root.join("acme"), owner);
+    }
+    let args = install_args(s, &config, &bin, &home);
+    let o = crate::util::hubgate(&s.root, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (owner, home)
+}
+
+/// `git daemon --enable=receive-pack` on 127.0.0.1 serving `base`, as `owner` when given; stopped
+/// with its process group (`git daemon` forks a process per connection).
+pub(crate) fn git_daemon(base: &Path, owner: Option<&User>) -> (crate::util::Group, u16) {
+    let port = free_port();
+    let mut daemon = crate::util::git_cmd(base);
+    daemon
+        .args([
+            "daemon",
+            "--reuseaddr",
+            "--export-all",
+            "--enable=receive-pack",
+            "--listen=127.0.0.1",
+        ])
+        .arg(format!("--port={port}"))
+        .arg(format!("--base-path={}", base.display()))
+        .arg(base)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0);
+    if let Some(owner) = owner {
+        daemon.uid(owner.uid).gid(owner.gid);
+    }
+    let group = crate::util::Group(daemon.spawn().expect("git daemon"));
+    wait_for(port);
+    (group, port)
+}

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::server_kit::{
-    POLICY, User, exercise, free_port, give, install_args, is_root, need, new_repository_is_gated, open_to_all,
-    owned_by_others, wait_for,
+    User, exercise, free_port, git_daemon, give, install_for_server, need, new_repository_is_gated, owned_by_others,
+    wait_for,
 };
-use crate::util::{Group, Sandbox, git, git_cmd, hubgate, hubgate_bin};
+use crate::util::{Group, Sandbox, git, git_cmd};
 
 /// nginx in front of fcgiwrap running `git http-backend`, basic auth for `alice` and `bob`.
 struct SmartHttp {
@@ -143,22 +143,8 @@ fn push_url(s: &Sandbox, url: &str, options: &[&str]) -> (bool, String) {
 #[test]
 fn smart_http_names_the_authenticated_pusher() {
     let s = Sandbox::new();
-    s.policy("p.toml", POLICY);
-    let config = s.root.join("hubgate.toml");
-    std::fs::write(&config, "[discussions]\nwatch-refs = [\"refs/heads/*\"]\n").expect("config");
     git(&s.server, &["config", "http.receivepack", "true"]);
-    let home = s.root.join("www");
-    let owner = is_root().then(|| User::create(&home));
-    std::fs::create_dir_all(&home).expect("home");
-    let bin = s.root.join("hubgate");
-    std::fs::copy(hubgate_bin(), &bin).expect("binary");
-    if let Some(owner) = &owner {
-        open_to_all(&s.root);
-        give(&s.root.join("acme"), owner);
-    }
-    let args = install_args(&s, &config, &bin, &home);
-    let o = hubgate(&s.root, &args.iter().map(String::as_str).collect::<Vec<_>>());
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (owner, home) = install_for_server(&s, "www");
     let Some(http) = SmartHttp::start(&s.root, &s.root, owner.as_ref()) else {
         return;
     };
@@ -208,43 +194,8 @@ fn smart_http_names_the_authenticated_pusher() {
 #[test]
 fn git_daemon_as_the_owner_installed_by_root() {
     let s = Sandbox::new();
-    s.policy("p.toml", POLICY);
-    let config = s.root.join("hubgate.toml");
-    std::fs::write(&config, "[discussions]\nwatch-refs = [\"refs/heads/*\"]\n").expect("config");
-    let home = s.root.join("daemon-home");
-    let owner = is_root().then(|| User::create(&home));
-    std::fs::create_dir_all(&home).expect("home");
-    let bin = s.root.join("hubgate");
-    std::fs::copy(hubgate_bin(), &bin).expect("binary");
-    if let Some(owner) = &owner {
-        open_to_all(&s.root);
-        give(&s.root.join("acme"), owner);
-    }
-    let args = install_args(&s, &config, &bin, &home);
-    let o = hubgate(&s.root, &args.iter().map(String::as_str).collect::<Vec<_>>());
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let port = free_port();
-    let mut daemon = git_cmd(&s.root);
-    daemon
-        .args([
-            "daemon",
-            "--reuseaddr",
-            "--export-all",
-            "--enable=receive-pack",
-            "--listen=127.0.0.1",
-        ])
-        .arg(format!("--port={port}"))
-        .arg(format!("--base-path={}", s.root.display()))
-        .arg(&s.root)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0);
-    if let Some(owner) = &owner {
-        daemon.uid(owner.uid).gid(owner.gid);
-    }
-    let _daemon = Group(daemon.spawn().expect("git daemon"));
-    wait_for(port);
+    let (owner, home) = install_for_server(&s, "daemon-home");
+    let (_daemon, port) = git_daemon(&s.root, owner.as_ref());
     let url = format!("git://127.0.0.1:{port}/acme/model.git");
     exercise(&s, &s.server, false, &|_, options| push_url(&s, &url, options));
     let fresh = format!("git://127.0.0.1:{port}/acme/fresh.git");
