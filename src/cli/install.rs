@@ -131,6 +131,12 @@ pub(super) fn install(args: InstallArgs, policies: Option<&Path>, config: Option
             "note: the forge owns its repositories' configuration; `hubgate doctor` says whether receive.fsckObjects is on."
         )?;
     }
+    if args.template.is_some() && args.server.forgejo && !args.uninstall {
+        writeln!(
+            out,
+            "note: recent Forgejo creates new repositories with `git init --template \"\"`, which skips the template (forks and migrations still get it): run this install again over the repository root after creating repositories there."
+        )?;
+    }
     if let (Some(dir), None, false) = (&args.template, &args.git_home, args.uninstall) {
         let dir = absolute(dir)?;
         match layout {
