@@ -1,6 +1,5 @@
 //! hubgate: a Hugging Face Hub-compatible gate for ML repositories on self-hosted git servers.
 pub mod card;
-pub mod cli;
 pub mod config;
 pub mod discussion;
 pub mod forge;

@@ -30,7 +30,7 @@ pub const DOCS_URL: &str = "https://huggingface.co/docs/hub/model-cards#model-ca
 pub const YAML_HELP: &str = "You can use a tool like http://www.yamllint.com/ to check it";
 
 /// The kind of repository a card belongs to; the Hub checks some keys per kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RepoType {
     /// A model repository (the default).

@@ -16,10 +16,10 @@ use std::process::ExitCode;
 
 use std::time::Instant;
 
-use crate::config::Config;
-use crate::discussion::pipeline::post_receive;
-use crate::hook::push::Push;
-use crate::hook::{env::Env, input};
+use hubgate::config::Config;
+use hubgate::discussion::pipeline::post_receive;
+use hubgate::hook::push::Push;
+use hubgate::hook::{env::Env, input};
 
 pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> ExitCode {
     // One deadline for everything below: replays, the store's lock wait, forge requests.
@@ -40,7 +40,7 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
             // and syslog.
             let _ = out.write_all(super::for_forge(env, &msg).as_bytes());
             let _ = std::io::stderr().lock().write_all(msg.as_bytes());
-            crate::discussion::syslog::send(&msg);
+            hubgate::discussion::syslog::send(&msg);
             return ExitCode::from(2);
         }
     };
@@ -66,7 +66,7 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
     let outcome = post_receive(&push, &stdin, &loaded, started);
     // The server's log; the pusher already has these lines among `lines`.
     if let Some(log) = &outcome.log {
-        crate::discussion::syslog::send(log);
+        hubgate::discussion::syslog::send(log);
     }
     for line in &outcome.lines {
         say_once(&mut out, env, line);

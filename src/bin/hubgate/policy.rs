@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::policy::{Case, Level, Match, Name, Policy, Rule};
+use hubgate::policy::{Case, Level, Match, Name, Policy, Rule};
 
 /// Arguments of `policy`.
 #[derive(clap::Args)]
@@ -71,7 +71,7 @@ pub(super) fn run(args: Args, policies: Option<&Path>) -> Result<ExitCode> {
         };
         writeln!(out, "  {} ({}): {why}", p.name, p.file.display())?;
     }
-    let applied = crate::policy::select(&all, &repo, None).map_err(anyhow::Error::msg)?;
+    let applied = hubgate::policy::select(&all, &repo, None).map_err(anyhow::Error::msg)?;
     if applied.policies.len() == 1 && applied.policies[0].name == "hub-baseline" {
         writeln!(
             out,

@@ -9,9 +9,8 @@ use anyhow::{Context, Result};
 use serde_json::json;
 
 use super::Format;
-use crate::card::{Card, Metadata};
-use crate::hub::RepoType;
-use crate::verdict::{Finding, Severity};
+use hubgate::card::{Card, Metadata};
+use hubgate::verdict::{Finding, Severity};
 
 /// Arguments of `card`.
 #[derive(clap::Args)]
@@ -21,7 +20,7 @@ pub(super) struct Args {
     format: Format,
     /// The repository type the Hub's checks assume.
     #[arg(long, value_enum, default_value_t)]
-    repo_type: RepoType,
+    repo_type: super::RepoKind,
     /// The card (default ./README.md).
     file: Option<PathBuf>,
 }
@@ -30,7 +29,7 @@ pub(super) fn run(args: Args) -> Result<ExitCode> {
     let file = args.file.unwrap_or_else(|| PathBuf::from("README.md"));
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let card = Card::read(&bytes);
-    let findings = crate::hub::verify(&card, args.repo_type);
+    let findings = hubgate::hub::verify(&card, args.repo_type.into());
     let metadata = match &card.metadata {
         Metadata::Parsed(Some(node)) => node.to_json(),
         _ => serde_json::Value::Null,

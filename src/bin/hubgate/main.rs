@@ -1,4 +1,5 @@
-//! The command line: parsing, dispatch and exit status (0 accept, 1 refuse, 2 operational error).
+//! The `hubgate` binary: the command line (parsing, dispatch, printing, exit status 0 accept, 1
+//! refuse, 2 operational error); everything it runs lives in the library.
 
 mod card;
 mod check;
@@ -18,8 +19,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::hub::RepoType;
-use crate::policy::Policy;
+use hubgate::hub::RepoType;
+use hubgate::policy::Policy;
 
 /// hubgate: a Hugging Face Hub-compatible gate for ML repositories.
 #[derive(Parser)]
@@ -74,10 +75,10 @@ enum Command {
 }
 
 /// Parses the command line and runs it.
-pub fn run() -> ExitCode {
+fn main() -> ExitCode {
     init_logging();
     let cli = Cli::parse();
-    let env = crate::hook::env::Env::read();
+    let env = hubgate::hook::env::Env::read();
     let policies = cli.policies.or_else(|| env.policies.clone());
     let config = cli.config.or_else(|| env.config.clone());
     let result = match cli.command {
@@ -124,24 +125,24 @@ fn init_logging() {
 fn load_policies(path: Option<&std::path::Path>) -> anyhow::Result<Vec<Policy>> {
     match path {
         None => Ok(Vec::new()),
-        Some(p) => crate::policy::load::load(p).map_err(|e| anyhow::anyhow!("invalid policy configuration:\n{e}")),
+        Some(p) => hubgate::policy::load::load(p).map_err(|e| anyhow::anyhow!("invalid policy configuration:\n{e}")),
     }
 }
 
 /// Exit status of a set of findings.
-fn exit_for(findings: &[crate::verdict::Finding]) -> ExitCode {
-    match crate::verdict::Verdict::of(findings) {
-        crate::verdict::Verdict::Accept => ExitCode::SUCCESS,
-        crate::verdict::Verdict::Reject => ExitCode::from(1),
+fn exit_for(findings: &[hubgate::verdict::Finding]) -> ExitCode {
+    match hubgate::verdict::Verdict::of(findings) {
+        hubgate::verdict::Verdict::Accept => ExitCode::SUCCESS,
+        hubgate::verdict::Verdict::Reject => ExitCode::from(1),
     }
 }
 
 /// Writes findings in the chosen format to stdout.
-fn print(findings: &[crate::verdict::Finding], format: Format, several: bool) -> anyhow::Result<()> {
+fn print(findings: &[hubgate::verdict::Finding], format: Format, several: bool) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Text => out.write_all(crate::report::text(findings, several).as_bytes())?,
-        Format::Json => writeln!(out, "{}", crate::report::json(findings))?,
+        Format::Text => out.write_all(hubgate::report::text(findings, several).as_bytes())?,
+        Format::Json => writeln!(out, "{}", hubgate::report::json(findings))?,
     }
     Ok(())
 }
@@ -150,15 +151,33 @@ fn print(findings: &[crate::verdict::Finding], format: Format, several: bool) ->
 /// reach its interface, so every line gets the prefix (GIT-FORGE.md 3.1). Everything a hook
 /// prints passes here, so this is where it is made inert for terminals: no control or invisible
 /// format character from a card, ref or push option reaches a `remote:` line.
-fn for_forge(env: &crate::hook::env::Env, text: &str) -> String {
-    let text = crate::report::inert::terminal(text);
-    if env.forge != crate::hook::env::Forge::GitLab {
+fn for_forge(env: &hubgate::hook::env::Env, text: &str) -> String {
+    let text = hubgate::report::inert::terminal(text);
+    if env.forge != hubgate::hook::env::Forge::GitLab {
         return text;
     }
     text.lines().map(|l| format!("GL-HOOK-ERR: {l}\n")).collect()
 }
 
-/// An optional repository type given on the command line.
-fn repo_type_arg(t: Option<RepoType>) -> Option<RepoType> {
-    t
+/// `--repo-type`: the repository kinds the command line accepts, the library's [`RepoType`]
+/// without a command-line trait on it.
+#[derive(Clone, Copy, ValueEnum, Default)]
+enum RepoKind {
+    /// A model repository (the default).
+    #[default]
+    Model,
+    /// A dataset repository.
+    Dataset,
+    /// A Space.
+    Space,
+}
+
+impl From<RepoKind> for RepoType {
+    fn from(k: RepoKind) -> RepoType {
+        match k {
+            RepoKind::Model => RepoType::Model,
+            RepoKind::Dataset => RepoType::Dataset,
+            RepoKind::Space => RepoType::Space,
+        }
+    }
 }

@@ -16,8 +16,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::hook::push::Push;
-use crate::hook::{env::Env, input};
+use hubgate::hook::push::Push;
+use hubgate::hook::{env::Env, input};
 
 pub(super) fn run(env: &Env, policies: Option<&Path>) -> ExitCode {
     let mut text = String::new();
@@ -33,7 +33,7 @@ pub(super) fn run(env: &Env, policies: Option<&Path>) -> ExitCode {
     };
     let code = match stdin.and_then(|stdin| evaluate(env, policies, &stdin)) {
         Ok((findings, refs)) => {
-            text.push_str(&crate::report::text(&findings, refs > 1));
+            text.push_str(&hubgate::report::text(&findings, refs > 1));
             super::exit_for(&findings)
         }
         Err(e) => {
@@ -41,7 +41,7 @@ pub(super) fn run(env: &Env, policies: Option<&Path>) -> ExitCode {
             // every absolute path made repository-relative or cut to its file name.
             tracing::error!(error = format!("{e:#}"), "pre-receive could not check the push");
             let git_dir = env.git_dir.clone().unwrap_or_else(|| PathBuf::from("."));
-            let shown = crate::report::inert::paths(&format!("{e:#}"), &git_dir);
+            let shown = hubgate::report::inert::paths(&format!("{e:#}"), &git_dir);
             text.push_str(&format!("hubgate: internal error: {shown}\n"));
             if env.fail_open {
                 text.push_str(
@@ -97,10 +97,10 @@ fn read_input(env: &Env) -> Result<Vec<u8>, Unread> {
 }
 
 /// The findings of the push and the number of refs it updates.
-fn evaluate(env: &Env, policies: Option<&Path>, stdin: &[u8]) -> Result<(Vec<crate::verdict::Finding>, usize)> {
+fn evaluate(env: &Env, policies: Option<&Path>, stdin: &[u8]) -> Result<(Vec<hubgate::verdict::Finding>, usize)> {
     let updates = input::parse(stdin).context("cannot read the push from git")?;
     let all = super::load_policies(policies)?;
     let push = Push::new(env, updates);
-    let findings = crate::hook::pre_receive(&push, &all)?;
+    let findings = hubgate::hook::pre_receive(&push, &all)?;
     Ok((findings, push.updates.len()))
 }

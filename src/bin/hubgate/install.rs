@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::install::{self, Layout, doctor};
+use hubgate::install::{self, Layout, doctor};
 
 /// Which server's layout (default plain git).
 #[derive(clap::Args)]
@@ -211,7 +211,7 @@ fn names(out: &mut dyn Write, layout: Layout, paths: &[PathBuf]) -> Result<()> {
         .map_err(Into::into);
     }
     for (repo, root) in install::targets_with_roots(layout, paths)? {
-        let name = crate::repo::name::derive(&repo, root.as_deref());
+        let name = hubgate::repo::name::derive(&repo, root.as_deref());
         let how = match (layout, &root) {
             (Layout::Gitea, _) => "by path; on the forge, its owner/name (compared ignoring case)".to_owned(),
             (_, Some(root)) => format!("path under {}", root.display()),

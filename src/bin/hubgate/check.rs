@@ -7,9 +7,9 @@ use anyhow::{Context, Result, bail};
 use gix::ObjectId;
 
 use super::Format;
-use crate::hook::{env::Env, gate, input::Update};
-use crate::hub::RepoType;
-use crate::repo::{Quarantine, Repo, name};
+use hubgate::hook::{env::Env, gate, input::Update};
+use hubgate::hub::RepoType;
+use hubgate::repo::{Quarantine, Repo, name};
 
 /// Arguments of `check`.
 #[derive(clap::Args)]
@@ -31,7 +31,7 @@ pub(super) struct Args {
     name: Option<String>,
     /// Override the repository type the policies give.
     #[arg(long)]
-    repo_type: Option<RepoType>,
+    repo_type: Option<super::RepoKind>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -43,10 +43,10 @@ pub(super) fn run(args: Args, env: &Env, policies: Option<&Path>) -> Result<Exit
         .name
         .clone()
         .unwrap_or_else(|| name::derive(&args.repo, env.repo_root.as_deref()));
-    let applied = crate::policy::select(
+    let applied = hubgate::policy::select(
         &all,
         &name::Name::exact(repo_name),
-        super::repo_type_arg(args.repo_type),
+        args.repo_type.map(RepoType::from),
     )
     .map_err(anyhow::Error::msg)?;
     let repo = Repo::open(&args.repo, &Quarantine::default())?;

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use super::Format;
-use crate::card::Card;
-use crate::hub::RepoType;
-use crate::policy::{Subject, evaluate};
+use hubgate::card::Card;
+use hubgate::hub::RepoType;
+use hubgate::policy::{Subject, evaluate};
 
 /// Arguments of `lint`.
 #[derive(clap::Args)]
@@ -19,7 +19,7 @@ pub(super) struct Args {
     name: Option<String>,
     /// Override the repository type the policies give.
     #[arg(long)]
-    repo_type: Option<RepoType>,
+    repo_type: Option<super::RepoKind>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -31,9 +31,9 @@ pub(super) fn run(args: Args, policies: Option<&Path>) -> Result<ExitCode> {
     let all = super::load_policies(policies)?;
     let name = match args.name {
         Some(n) => n,
-        None => crate::repo::name::derive(&std::env::current_dir()?, None),
+        None => hubgate::repo::name::derive(&std::env::current_dir()?, None),
     };
-    let applied = crate::policy::select(&all, &crate::repo::name::Name::exact(name), args.repo_type)
+    let applied = hubgate::policy::select(&all, &hubgate::repo::name::Name::exact(name), args.repo_type.map(RepoType::from))
         .map_err(anyhow::Error::msg)?;
     let files = if args.files.is_empty() {
         vec![PathBuf::from("README.md")]

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::config::Config;
-use crate::forge::outbox::Outbox;
+use hubgate::config::Config;
+use hubgate::forge::outbox::Outbox;
 
 /// Arguments of `outbox`.
 #[derive(clap::Args)]
@@ -55,13 +55,13 @@ pub(super) fn run(args: Args, config: Option<&Path>) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Action::Flush { timeout } => {
-            crate::repo::owner::check_writer(&args.repo)?;
+            hubgate::repo::owner::check_writer(&args.repo)?;
             let config = Config::load(config)?;
             let Some(gitea) = &config.gitea else {
                 anyhow::bail!("no [gitea] in the configuration: nothing to deliver to")
             };
             let deadline = Instant::now() + Duration::from_secs(timeout);
-            let flushed = crate::discussion::record::flush(&outbox, gitea, deadline)?;
+            let flushed = hubgate::discussion::record::flush(&outbox, gitea, deadline)?;
             writeln!(
                 out,
                 "delivered {}, waiting {}{}",

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use super::Format;
-use crate::discussion::store::Store;
-use crate::discussion::{Entry, Event};
-use crate::report::inert::line;
+use hubgate::discussion::store::Store;
+use hubgate::discussion::{Entry, Event};
+use hubgate::report::inert::line;
 
 /// Arguments of `discussions`.
 #[derive(clap::Args)]
@@ -84,11 +84,11 @@ pub(super) fn run(args: Args, ctx: &super::replay::Ctx<'_>) -> Result<ExitCode> 
         Action::List | Action::Show { .. } => false,
     };
     if writes {
-        crate::repo::owner::check_writer(&args.repo)?;
+        hubgate::repo::owner::check_writer(&args.repo)?;
     }
     let store = Store::open(&args.repo)?;
     let mut out = std::io::stdout().lock();
-    let now = crate::time::rfc3339(crate::time::now());
+    let now = hubgate::time::rfc3339(hubgate::time::now());
     let show = |out: &mut dyn Write, e: &Entry| -> Result<()> {
         match args.format {
             Format::Json => writeln!(out, "{}", serde_json::to_string(e)?)?,

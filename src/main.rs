@@ -1,5 +1,0 @@
-//! The `hubgate` binary: everything lives in the library; see `hubgate --help`.
-
-fn main() -> std::process::ExitCode {
-    hubgate::cli::run()
-}
