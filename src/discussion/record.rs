@@ -14,13 +14,25 @@ use crate::config::Config;
 use crate::forge::outbox::Outbox;
 use crate::hook::push::Push;
 use crate::policy::Policy;
-use crate::repo::{Quarantine, Repo};
+use crate::repo::{Blob, Quarantine, Readme, Repo};
 
 /// The prefix of [`Push::id`] of a push kept by a hubgate older than push identities (its
 /// journal gives it an id of `legacy:<anything unique>`): besides its own keys, the keys of that
 /// version (repository, ref, old, new) are honoured, so what it recorded before failing is not
 /// recorded twice.
 pub const LEGACY_ID: &str = "legacy:";
+
+/// The card behind a [`Readme`] entry for comparisons: `None` when it is not a regular,
+/// readable file.
+fn card_of(repo: &Repo, readme: Option<&Readme>) -> Result<Option<crate::card::Card>> {
+    match readme {
+        Some(Readme::Blob(blob)) => match repo.blob(*blob)? {
+            Blob::Bytes(bytes) => Ok(Some(crate::card::Card::read(&bytes))),
+            Blob::TooLarge(_) => Ok(None),
+        },
+        _ => Ok(None),
+    }
+}
 
 /// Whether `refname` is watched: `HEAD` stands for the default branch (as
 /// [`crate::repo::branch`] defines it), the rest are globs.
@@ -108,8 +120,8 @@ pub fn record(push: &Push, all: &[Policy], config: &Config, deadline: Instant) -
                 if old_readme.is_some() && old_readme == new_readme {
                     continue;
                 }
-                let old_card = repo.card_of(old_readme.as_ref())?;
-                let new_card = repo.card_of(new_readme.as_ref())?;
+                let old_card = card_of(&repo, old_readme.as_ref())?;
+                let new_card = card_of(&repo, new_readme.as_ref())?;
                 compare(old_card.as_ref(), new_card.as_ref(), &watch)
             }
         };

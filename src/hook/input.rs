@@ -7,16 +7,7 @@ use std::io::Read;
 
 use gix::ObjectId;
 
-/// One ref update of a push.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Update {
-    /// The ref's value before the push; `None` on creation.
-    pub old: Option<ObjectId>,
-    /// The ref's value after the push; `None` on deletion.
-    pub new: Option<ObjectId>,
-    /// The full ref name (`refs/heads/main`).
-    pub refname: String,
-}
+pub use crate::repo::update::Update;
 
 /// A line that is not an update, with its 1-based number.
 #[derive(Debug, Clone, PartialEq, Eq)]

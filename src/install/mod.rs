@@ -90,10 +90,7 @@ impl fmt::Display for Action {
     }
 }
 
-/// Whether `dir` is a bare repository.
-pub fn is_bare_repo(dir: &Path) -> bool {
-    dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir()
-}
+pub use crate::repo::is_bare_repo;
 
 /// The bare repositories at or under `path` (not looking inside repositories).
 pub fn find_repos(path: &Path) -> Result<Vec<PathBuf>> {

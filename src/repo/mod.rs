@@ -15,6 +15,12 @@ pub mod owner;
 pub mod prefix;
 pub mod settle;
 pub mod tree;
+pub mod update;
+
+/// Whether `dir` is a bare repository (a `HEAD` file, `objects/` and `refs/` folders).
+pub fn is_bare_repo(dir: &Path) -> bool {
+    dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir()
+}
 
 use std::path::{Path, PathBuf};
 
@@ -198,18 +204,6 @@ impl Repo {
         match self.commit(id)? {
             Some(commit) => Ok(Some(self.readme(commit)?)),
             None => Ok(None),
-        }
-    }
-
-    /// The card behind a [`Readme`] entry for comparisons: `None` when it is not a regular,
-    /// readable file.
-    pub fn card_of(&self, readme: Option<&Readme>) -> Result<Option<crate::card::Card>> {
-        match readme {
-            Some(Readme::Blob(blob)) => match self.blob(*blob)? {
-                Blob::Bytes(bytes) => Ok(Some(crate::card::Card::read(&bytes))),
-                Blob::TooLarge(_) => Ok(None),
-            },
-            _ => Ok(None),
         }
     }
 

@@ -56,7 +56,7 @@ impl Settle {
             } else {
                 dir
             };
-            if crate::install::is_bare_repo(dir) {
+            if super::is_bare_repo(dir) {
                 return Settle::of(dir);
             }
             if nearest.is_none() && dir.is_dir() {

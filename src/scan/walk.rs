@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use anyhow::Result;
 use gix::ObjectId;
 
-use crate::hook::input::Update;
+use crate::repo::update::Update;
 use crate::repo::Repo;
 use crate::repo::objects::{Reached, Target, TreeRead};
 use crate::repo::tree::RawEntry;
