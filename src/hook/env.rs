@@ -1,4 +1,11 @@
-//! The only place hubgate reads its environment: git's hook variables and its own settings.
+//! The only place hubgate reads its environment: git's hook variables and its own settings, and
+//! the process's own (working folder, executable, login name). A clippy rule
+//! (`disallowed-methods` in `clippy.toml`) keeps every other module from reading it, so what a
+//! hook depends on is listed here and nowhere else. Paths stay `OsString`s: a repository under a
+//! non-UTF-8 path is still found.
+#![allow(clippy::disallowed_methods, reason = "this module is where the environment is read")]
+
+use std::ffi::OsString;
 
 use std::path::PathBuf;
 
@@ -100,15 +107,13 @@ impl Env {
 
     /// Reads the process environment.
     pub fn read() -> Env {
-        Self::from_vars(|k| {
-            std::env::var_os(k)
-                .filter(|v| !v.is_empty())
-                .map(|v| v.to_string_lossy().into_owned())
-        })
+        Self::from_vars(|k| std::env::var_os(k).filter(|v| !v.is_empty()))
     }
 
     /// Builds the view from a variable lookup (the process environment, or a map in tests).
-    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Env {
+    pub fn from_vars(raw: impl Fn(&str) -> Option<OsString>) -> Env {
+        let var = |k: &str| raw(k).map(|v| v.to_string_lossy().into_owned());
+        let path = |k: &str| raw(k).map(PathBuf::from);
         let split = |full: String| match full.rsplit_once('/') {
             Some((o, n)) => (o.to_owned(), n.to_owned()),
             None => (String::new(), full),
@@ -127,17 +132,17 @@ impl Env {
         };
         let count: usize = var("GIT_PUSH_OPTION_COUNT").and_then(|c| c.parse().ok()).unwrap_or(0);
         Env {
-            git_dir: var("GIT_DIR").map(PathBuf::from),
+            git_dir: path("GIT_DIR"),
             quarantine: Quarantine {
-                object_dir: var("GIT_OBJECT_DIRECTORY").map(PathBuf::from),
+                object_dir: path("GIT_OBJECT_DIRECTORY"),
                 alternates: var("GIT_ALTERNATE_OBJECT_DIRECTORIES")
                     .map(|v| split_alternates(&v))
                     .unwrap_or_default(),
             },
-            policies: var("HUBGATE_POLICIES").map(PathBuf::from),
-            repo_root: var("HUBGATE_REPO_ROOT").map(PathBuf::from),
+            policies: path("HUBGATE_POLICIES"),
+            repo_root: path("HUBGATE_REPO_ROOT"),
             fail_open: var("HUBGATE_ON_ERROR").is_some_and(|v| v == "accept"),
-            config: var("HUBGATE_CONFIG").map(PathBuf::from),
+            config: path("HUBGATE_CONFIG"),
             forge,
             pusher: [
                 "HUBGATE_PUSHER",
@@ -163,6 +168,31 @@ impl Env {
             max_input: MaxInput::parse(var("HUBGATE_MAX_INPUT").as_deref()),
         }
     }
+}
+
+/// The working folder (relative paths in git's variables are relative to it).
+pub fn current_dir() -> std::io::Result<PathBuf> {
+    std::env::current_dir()
+}
+
+/// This executable, which `install` and `demo` write into hooks.
+pub fn current_exe() -> std::io::Result<PathBuf> {
+    std::env::current_exe()
+}
+
+/// The login name (`USER`), for commands an administrator runs by hand.
+pub fn login_name() -> Option<String> {
+    std::env::var("USER").ok().filter(|u| !u.is_empty())
+}
+
+/// Whether logs were asked for (`RUST_LOG`): they go to stderr only then.
+pub fn logs_requested() -> bool {
+    std::env::var_os("RUST_LOG").is_some()
+}
+
+/// The value of the variable the server configuration names for a secret (the forge token).
+pub fn secret(name: &str) -> Option<String> {
+    std::env::var(name).ok()
 }
 
 /// Splits `GIT_ALTERNATE_OBJECT_DIRECTORIES`: `:`-separated, an entry C-quoted in double quotes
@@ -224,7 +254,22 @@ mod tests {
     fn env(vars: &[(&str, &str)]) -> Env {
         let map: std::collections::HashMap<String, String> =
             vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        Env::from_vars(|k| map.get(k).cloned())
+        Env::from_vars(|k| map.get(k).map(OsString::from))
+    }
+
+    /// A repository under a path that is not UTF-8 is still the repository git names.
+    #[test]
+    #[cfg(unix)]
+    fn paths_are_kept_as_the_os_gives_them() {
+        use std::os::unix::ffi::OsStrExt;
+        let raw = std::ffi::OsStr::from_bytes(b"/srv/git/caf\xe9/model.git").to_owned();
+        let e = Env::from_vars(|k| match k {
+            "GIT_DIR" | "GIT_OBJECT_DIRECTORY" | "HUBGATE_POLICIES" => Some(raw.clone()),
+            _ => None,
+        });
+        assert_eq!(e.git_dir.as_deref(), Some(std::path::Path::new(&raw)));
+        assert_eq!(e.quarantine.object_dir.as_deref(), Some(std::path::Path::new(&raw)));
+        assert_eq!(e.policies.as_deref(), Some(std::path::Path::new(&raw)));
     }
 
     #[test]

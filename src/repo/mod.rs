@@ -85,7 +85,7 @@ impl Repo {
                 .context("cannot create a scratch directory for the quarantine view")?;
             let info = dir.path().join("info");
             std::fs::create_dir_all(&info)?;
-            let cwd = std::env::current_dir()?;
+            let cwd = crate::hook::env::current_dir()?;
             let mut lines = String::new();
             for path in std::iter::once(objdir).chain(&quarantine.alternates) {
                 let abs = if path.is_absolute() {

@@ -18,10 +18,10 @@ use std::collections::{HashMap, HashSet};
 use anyhow::Result;
 use gix::ObjectId;
 
-use crate::repo::update::Update;
 use crate::repo::Repo;
 use crate::repo::objects::{Reached, Target, TreeRead};
 use crate::repo::tree::RawEntry;
+use crate::repo::update::Update;
 
 /// A blob the push brings.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,4 +1,8 @@
 //! Integration tests: one binary (ripgrep's layout), each module a concern.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the tests read their own switches (HUBGATE_REQUIRE_*, PATH), not the hook's environment"
+)]
 
 // The harness: sandboxes with real bare repositories and the hook installed.
 mod util;

@@ -43,12 +43,8 @@ pub(super) fn run(args: Args, env: &Env, policies: Option<&Path>) -> Result<Exit
         .name
         .clone()
         .unwrap_or_else(|| name::derive(&args.repo, env.repo_root.as_deref()));
-    let applied = hubgate::policy::select(
-        &all,
-        &name::Name::exact(repo_name),
-        args.repo_type.map(RepoType::from),
-    )
-    .map_err(anyhow::Error::msg)?;
+    let applied = hubgate::policy::select(&all, &name::Name::exact(repo_name), args.repo_type.map(RepoType::from))
+        .map_err(anyhow::Error::msg)?;
     let repo = Repo::open(&args.repo, &Quarantine::default())?;
     let parse_id = |s: &str| -> Result<ObjectId> {
         ObjectId::from_hex(s.as_bytes()).with_context(|| format!("not an object id: {s}"))

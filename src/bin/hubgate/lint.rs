@@ -31,10 +31,14 @@ pub(super) fn run(args: Args, policies: Option<&Path>) -> Result<ExitCode> {
     let all = super::load_policies(policies)?;
     let name = match args.name {
         Some(n) => n,
-        None => hubgate::repo::name::derive(&std::env::current_dir()?, None),
+        None => hubgate::repo::name::derive(&hubgate::hook::env::current_dir()?, None),
     };
-    let applied = hubgate::policy::select(&all, &hubgate::repo::name::Name::exact(name), args.repo_type.map(RepoType::from))
-        .map_err(anyhow::Error::msg)?;
+    let applied = hubgate::policy::select(
+        &all,
+        &hubgate::repo::name::Name::exact(name),
+        args.repo_type.map(RepoType::from),
+    )
+    .map_err(anyhow::Error::msg)?;
     let files = if args.files.is_empty() {
         vec![PathBuf::from("README.md")]
     } else {

@@ -112,7 +112,7 @@ fn main() -> ExitCode {
 
 /// Logs go to stderr, and only when `RUST_LOG` asks: nothing may reach `remote:` lines unasked.
 fn init_logging() {
-    if std::env::var_os("RUST_LOG").is_some() {
+    if hubgate::hook::env::logs_requested() {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_writer(std::io::stderr)
