@@ -190,6 +190,13 @@ pub fn logs_requested() -> bool {
     std::env::var_os("RUST_LOG").is_some()
 }
 
+/// `HUBGATE_TEST_PANIC`, which makes a debug build panic at once: the tests check what a pusher
+/// reads when hubgate has a bug. Release builds do not have it.
+#[cfg(debug_assertions)]
+pub fn test_panic_requested() -> bool {
+    std::env::var_os("HUBGATE_TEST_PANIC").is_some()
+}
+
 /// The value of the variable the server configuration names for a secret (the forge token).
 pub fn secret(name: &str) -> Option<String> {
     std::env::var(name).ok()

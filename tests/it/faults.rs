@@ -176,3 +176,28 @@ fn post_receives_killed_halfway_leave_no_partial_entry() {
     );
     assert_fsck(&s.server);
 }
+
+/// A bug in hubgate (a panic) refuses the push and says so on a `remote:` line; the line names
+/// the place in hubgate's source, not the panic's own text.
+#[test]
+fn a_panic_refuses_the_push_and_says_so() {
+    let s = Sandbox::new();
+    s.card("---\nlicense: apache-2.0\n---\n");
+    let o = crate::util::git_cmd(&s.work)
+        .env("HUBGATE_TEST_PANIC", "1")
+        .args(["push", "origin", "HEAD:refs/heads/main"])
+        .output()
+        .expect("push");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(
+        err.contains("remote: hubgate: internal error (a bug in hubgate at src/bin/hubgate/main.rs:"),
+        "{err}"
+    );
+    assert!(err.contains("a push it was checking is refused (fail closed)"), "{err}");
+    assert!(
+        !err.contains("the tests asked for"),
+        "the panic's own text is not shown: {err}"
+    );
+    assert!(s.server_ref("refs/heads/main").is_none(), "nothing was accepted");
+}

@@ -74,11 +74,34 @@ enum Command {
     Policy(policy::Args),
 }
 
+/// A panic is a bug, and with `panic = "abort"` the pusher would read only "pre-receive hook
+/// declined": one line says what happened before the process stops (a pre-receive that stops is
+/// a refused push: fail closed). It names the place in hubgate's source, never a server path or
+/// the card's text (the panic's message may hold either).
+fn say_panics(gitlab: bool) {
+    std::panic::set_hook(Box::new(move |info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}hubgate: internal error (a bug in hubgate{at}); it stopped, and a push it was checking is refused (fail closed): tell an administrator",
+            if gitlab { "GL-HOOK-ERR: " } else { "" }
+        );
+    }));
+}
+
 /// Parses the command line and runs it.
 fn main() -> ExitCode {
     init_logging();
     let cli = Cli::parse();
     let env = hubgate::hook::env::Env::read();
+    say_panics(env.forge == hubgate::hook::env::Forge::GitLab);
+    #[cfg(debug_assertions)]
+    if hubgate::hook::env::test_panic_requested() {
+        panic!("a panic the tests asked for (HUBGATE_TEST_PANIC, debug builds only)");
+    }
     let policies = cli.policies.or_else(|| env.policies.clone());
     let config = cli.config.or_else(|| env.config.clone());
     let result = match cli.command {
