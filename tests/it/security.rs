@@ -76,7 +76,9 @@ fn card_text_in_a_discussion_is_inert() {
 }
 
 #[test]
-fn names_with_dot_dot_stay_inside() {
+/// A path climbing out of the root with `..` is resolved lexically into a name outside it
+/// (`etc/x`); harmless, since a name only selects policies and is never used as a path.
+fn a_path_with_dot_dot_is_named_lexically_even_outside_the_root() {
     let root = std::path::Path::new("/srv/git");
     let name = hubgate::repo::name::derive(std::path::Path::new("/srv/git/acme/../../etc/x.git"), Some(root));
     assert_eq!(name, "etc/x", "resolved lexically; a name is never used as a path");
