@@ -28,8 +28,9 @@ pub struct Discussions {
     pub enabled: bool,
     /// Ref globs watched; `HEAD` means the repository's default branch (see `repo::branch`:
     /// HEAD's branch if it exists, else the only branch, `main`, `master`, or the first pushed).
+    /// Checked and compiled when the file is read: a broken glob is an error at its place.
     #[serde(default = "default_refs")]
-    pub watch_refs: Vec<String>,
+    pub watch_refs: Vec<RefPattern>,
     /// Further top-level card keys whose changes are recorded, for every repository.
     #[serde(default)]
     pub watch_keys: Vec<String>,
@@ -53,8 +54,56 @@ fn yes() -> bool {
     true
 }
 
-fn default_refs() -> Vec<String> {
-    vec!["HEAD".into(), "refs/pr/*".into()]
+fn default_refs() -> Vec<RefPattern> {
+    // Both compile (a unit test checks that both are there).
+    ["HEAD", "refs/pr/*"]
+        .into_iter()
+        .filter_map(|s| RefPattern::try_from(s.to_owned()).ok())
+        .collect()
+}
+
+/// One entry of `watch-refs`: `HEAD` (the default branch) or a glob over full ref names,
+/// compiled once when the configuration is read.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum RefPattern {
+    /// The repository's default branch.
+    Head,
+    /// Refs whose full name the glob matches.
+    Glob(glob::Pattern),
+}
+
+impl TryFrom<String> for RefPattern {
+    type Error = String;
+
+    fn try_from(s: String) -> std::result::Result<Self, String> {
+        if s == "HEAD" {
+            return Ok(RefPattern::Head);
+        }
+        glob::Pattern::new(&s)
+            .map(RefPattern::Glob)
+            .map_err(|e| format!("invalid glob \"{s}\" in watch-refs: {e}"))
+    }
+}
+
+/// A pattern equals the text it was written as (`HEAD`, or the glob).
+impl PartialEq<&str> for RefPattern {
+    fn eq(&self, other: &&str) -> bool {
+        match self {
+            RefPattern::Head => *other == "HEAD",
+            RefPattern::Glob(g) => g.as_str() == *other,
+        }
+    }
+}
+
+impl RefPattern {
+    /// Whether `refname` is watched, `default_branch` being what `HEAD` stands for.
+    pub fn matches(&self, refname: &str, default_branch: Option<&str>) -> bool {
+        match self {
+            RefPattern::Head => default_branch == Some(refname),
+            RefPattern::Glob(g) => g.matches(refname),
+        }
+    }
 }
 
 fn default_timeout() -> u64 {
@@ -120,5 +169,29 @@ impl Config {
             });
             anyhow::anyhow!("{}{}: {}", path.display(), at.unwrap_or_default(), e.message())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_watches_head_and_pull_requests() {
+        let d = Discussions::default();
+        assert_eq!(d.watch_refs.len(), 2);
+        assert!(d.watch_refs[0].matches("refs/heads/main", Some("refs/heads/main")));
+        assert!(d.watch_refs[1].matches("refs/pr/7", None));
+    }
+
+    #[test]
+    fn a_broken_watch_glob_is_an_error_at_its_place() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "[discussions]\nwatch-refs = [\"HEAD\", \"refs/[\"]\n").expect("write");
+        let e = Config::load(Some(&file)).expect_err("refused");
+        let text = format!("{e:#}");
+        assert!(text.contains("c.toml:2:"), "{text}");
+        assert!(text.contains("invalid glob \"refs/[\" in watch-refs"), "{text}");
     }
 }

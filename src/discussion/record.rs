@@ -36,14 +36,8 @@ fn card_of(repo: &Repo, readme: Option<&Readme>) -> Result<Option<crate::card::C
 
 /// Whether `refname` is watched: `HEAD` stands for the default branch (as
 /// [`crate::repo::branch`] defines it), the rest are globs.
-fn watched(patterns: &[String], refname: &str, default_branch: Option<&str>) -> bool {
-    patterns.iter().any(|p| {
-        if p == "HEAD" {
-            default_branch == Some(refname)
-        } else {
-            glob::Pattern::new(p).is_ok_and(|g| g.matches(refname))
-        }
-    })
+fn watched(patterns: &[crate::config::RefPattern], refname: &str, default_branch: Option<&str>) -> bool {
+    patterns.iter().any(|p| p.matches(refname, default_branch))
 }
 
 /// Records `push` in the store; returns the lines for the pusher ([`deliver`] then takes the
@@ -81,7 +75,7 @@ pub fn record(push: &Push, all: &[Policy], config: &Config, deadline: Instant) -
         .filter(|u| u.old.is_none() && u.new.is_some() && u.refname.starts_with("refs/heads/"))
         .map(|u| u.refname.clone())
         .collect();
-    let follows_head = config.discussions.watch_refs.iter().any(|p| p == "HEAD");
+    let follows_head = config.discussions.watch_refs.contains(&crate::config::RefPattern::Head);
     let default = if follows_head {
         Some(repo.default_branch(&created)?)
     } else {

@@ -155,20 +155,26 @@ pub(super) fn command_checks(out: &mut Vec<Check>, cmd: &wrapper::Command, targe
             Status::Pass,
             "policies: none configured (the embedded Hub-compatible default applies)".into(),
         ),
-        Some(p) => match crate::policy::load::load(p) {
-            Ok(list) => check(
-                out,
-                Status::Pass,
-                format!(
-                    "policies {}: {} polic{} load",
-                    p.display(),
-                    list.len(),
-                    if list.len() == 1 { "y" } else { "ies" }
-                ),
-            ),
+        Some(p) => match crate::policy::load::load_all(p) {
+            Ok(loaded) => {
+                let n = loaded.policies.len();
+                check(
+                    out,
+                    Status::Pass,
+                    format!(
+                        "policies {}: {n} polic{} load",
+                        p.display(),
+                        if n == 1 { "y" } else { "ies" }
+                    ),
+                );
+                for w in loaded.warnings {
+                    check(out, Status::Warn, format!("policy: {w}"));
+                }
+            }
             Err(e) => {
                 for problem in e.problems {
-                    check(out, Status::Fail, format!("policy: {problem}"));
+                    let status = if problem.warning { Status::Warn } else { Status::Fail };
+                    check(out, status, format!("policy: {problem}"));
                 }
             }
         },

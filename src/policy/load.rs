@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::raw::{At, RULE_KEYS, Table, rule_keys};
 use super::{Audience, Card, Gating, Level, License, Policy, Rule};
 use crate::hub::RepoType;
 
@@ -23,10 +24,15 @@ pub struct Problem {
     pub column: Option<usize>,
     /// What is wrong.
     pub message: String,
+    /// A warning: reported (by `doctor` and `policy explain`), but the policies load.
+    pub warning: bool,
 }
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.warning {
+            write!(f, "warning: ")?;
+        }
         write!(f, "{}", self.file.display())?;
         if let (Some(l), Some(c)) = (self.line, self.column) {
             write!(f, ":{l}:{c}")?;
@@ -56,85 +62,6 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFile {
-    #[serde(default)]
-    policy: Vec<RawPolicy>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawPolicy {
-    name: Spanned<String>,
-    repos: Vec<Spanned<String>>,
-    #[serde(default)]
-    exclude: Vec<Spanned<String>>,
-    #[serde(default)]
-    repo_type: RepoType,
-    #[serde(default)]
-    hub: Option<RawHub>,
-    #[serde(default)]
-    license: Option<RawLicense>,
-    #[serde(default)]
-    gating: Option<RawGating>,
-    #[serde(default)]
-    audience: Option<RawAudience>,
-    #[serde(default)]
-    card: Option<RawCard>,
-    #[serde(default)]
-    discussions: Option<RawDiscussions>,
-    #[serde(default)]
-    large_files: Option<RawScan>,
-    #[serde(default)]
-    binary_files: Option<RawScan>,
-    #[serde(default)]
-    secrets: Option<RawSecrets>,
-    #[serde(default)]
-    directory_entries: Option<super::size::RawEntries>,
-    #[serde(default, rename = "override")]
-    override_by: Vec<String>,
-    #[serde(default)]
-    internal_push: RawInternalPush,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawScan {
-    #[serde(default)]
-    level: Level,
-    #[serde(default)]
-    overridable: bool,
-    /// `max-size` (large files) or `min-size` (binary files): bytes, or text with a unit.
-    #[serde(default, alias = "max-size", alias = "min-size")]
-    size: Option<Spanned<super::size::RawSize>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawSecrets {
-    #[serde(default)]
-    level: Level,
-    #[serde(default)]
-    overridable: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawDiscussions {
-    #[serde(default)]
-    watch_keys: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawHub {
-    #[serde(default)]
-    level: Level,
-    #[serde(default)]
-    overridable: bool,
-}
-
 /// `internal-push`: what to do with pushes Gitea makes itself (`GITEA_INTERNAL_PUSH=true`).
 #[derive(Deserialize, Default, Clone, Copy)]
 #[serde(rename_all = "lowercase")]
@@ -144,95 +71,38 @@ enum RawInternalPush {
     Skip,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawLicense {
-    #[serde(default)]
-    level: Level,
-    #[serde(default)]
-    overridable: bool,
-    #[serde(default)]
-    required: bool,
-    #[serde(default)]
-    allow: Vec<Spanned<String>>,
-    #[serde(default)]
-    deny: Vec<Spanned<String>>,
-    #[serde(default = "default_other_requires")]
-    other_requires: Vec<String>,
-}
-
-fn default_other_requires() -> Vec<String> {
-    vec!["license_name".into(), "license_link".into()]
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawGating {
-    #[serde(default)]
-    level: Level,
-    #[serde(default)]
-    overridable: bool,
-    #[serde(default)]
-    always: bool,
-    #[serde(default)]
-    never: bool,
-    #[serde(default)]
-    when_tags: Vec<String>,
-    #[serde(default)]
-    when_license: Vec<Spanned<String>>,
-    #[serde(default)]
-    required_keys: Vec<String>,
-    #[serde(default = "yes")]
-    check_field_types: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawAudience {
-    #[serde(default)]
-    level: Level,
-    #[serde(default)]
-    overridable: bool,
-    #[serde(default)]
-    require_tag: bool,
-    #[serde(default = "yes")]
-    protect_removal: bool,
-    #[serde(default)]
-    synonyms: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCard {
-    #[serde(default = "warn")]
-    level: Level,
-    #[serde(default)]
-    overridable: bool,
-    #[serde(default)]
-    required: bool,
-    #[serde(default)]
-    sections: Vec<String>,
-}
-
-fn warn() -> Level {
-    Level::Warn
-}
+/// The keys of a `[[policy]]` table.
+const POLICY_KEYS: [&str; 16] = [
+    "name",
+    "repos",
+    "exclude",
+    "repo-type",
+    "hub",
+    "license",
+    "gating",
+    "audience",
+    "card",
+    "discussions",
+    "large-files",
+    "binary-files",
+    "secrets",
+    "directory-entries",
+    "override",
+    "internal-push",
+];
 
 /// Loads and validates every policy under `path` (a directory or one file).
 ///
 /// Every `*.toml` entry of a directory counts ([`super::files::list`]); one that cannot be read
 /// is a problem like a syntax error, never skipped.
-pub fn load(path: &Path) -> Result<Vec<Policy>, Error> {
+pub fn load_all(path: &Path) -> Result<Loaded, Error> {
     let files = super::files::list(path).map_err(|e| Error {
         problems: vec![Problem {
             file: path.to_owned(),
             line: None,
             column: None,
             message: format!("cannot read policies: {e}"),
+            warning: false,
         }],
     })?;
     let mut policies = Vec::new();
@@ -245,6 +115,7 @@ pub fn load(path: &Path) -> Result<Vec<Policy>, Error> {
                 line: None,
                 column: None,
                 message,
+                warning: false,
             }),
         }
     }
@@ -256,17 +127,38 @@ pub fn load(path: &Path) -> Result<Vec<Policy>, Error> {
                 line: None,
                 column: None,
                 message: format!("policy name \"{}\" is already used in {}", p.name, first.display()),
+                warning: false,
             });
         }
     }
-    if problems.is_empty() {
-        Ok(policies)
+    if problems.iter().all(|p| p.warning) {
+        Ok(Loaded {
+            policies,
+            warnings: problems,
+        })
     } else {
         Err(Error { problems })
     }
 }
 
-/// Parses one file's text; used by [`load`] and by tests on strings.
+/// Policies that load, with the warnings found on the way (shown by `doctor` and `policy
+/// explain`; a warning never stops a push).
+#[derive(Debug)]
+pub struct Loaded {
+    /// The policies.
+    pub policies: Vec<Policy>,
+    /// Problems that do not stop loading (a licence glob that matches no licence id).
+    pub warnings: Vec<Problem>,
+}
+
+/// Loads and validates every policy under `path`; see [`load_all`].
+pub fn load(path: &Path) -> Result<Vec<Policy>, Error> {
+    load_all(path).map(|l| l.policies)
+}
+
+/// Parses one file's text; used by [`load`] and by tests on strings. Every problem of the file
+/// is reported, not only the first: every syntax error, every key that does not belong to its
+/// table, every unreadable value.
 pub fn parse(file: &Path, text: &str, policies: &mut Vec<Policy>, problems: &mut Vec<Problem>) {
     let at = |span: std::ops::Range<usize>, message: String| {
         let (line, column) = line_col(text, span.start);
@@ -275,105 +167,221 @@ pub fn parse(file: &Path, text: &str, policies: &mut Vec<Policy>, problems: &mut
             line: Some(line),
             column: Some(column),
             message,
+            warning: false,
         }
     };
-    let raw: RawFile = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(e) => {
-            let message = e.message().to_owned();
-            problems.push(match e.span() {
-                Some(span) => at(span, message),
-                None => Problem {
-                    file: file.to_owned(),
-                    line: None,
-                    column: None,
-                    message,
-                },
-            });
-            return;
-        }
+    let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
+    for e in &errors {
+        let message = e.message().to_owned();
+        problems.push(match e.span() {
+            Some(span) => at(span, message),
+            None => Problem {
+                file: file.to_owned(),
+                line: None,
+                column: None,
+                message,
+                warning: false,
+            },
+        });
+    }
+    if !errors.is_empty() {
+        // What the parser recovered is not what the administrator meant: no policy from it.
+        return;
+    }
+    let root = Table::root(&doc);
+    root.only(&["policy"], &at, problems);
+    let Some(list) = root.value("policy") else {
+        return;
     };
-    for p in raw.policy {
-        let mut glob = |s: &Spanned<String>| match glob::Pattern::new(s.get_ref()) {
-            Ok(g) => Some(g),
-            Err(e) => {
-                problems.push(at(s.span(), format!("invalid glob \"{}\": {e}", s.get_ref())));
-                None
-            }
-        };
-        let repos: Vec<_> = p.repos.iter().filter_map(&mut glob).collect();
-        let exclude: Vec<_> = p.exclude.iter().filter_map(&mut glob).collect();
-        let license = p.license.map(|l| License {
-            rule: Rule::new(l.level, l.overridable),
-            required: l.required,
-            allow: l.allow.iter().filter_map(&mut glob).collect(),
-            deny: l.deny.iter().filter_map(&mut glob).collect(),
-            other_requires: l.other_requires,
-        });
-        let gating = p.gating.map(|g| Gating {
-            rule: Rule::new(g.level, g.overridable),
-            always: g.always,
-            never: g.never,
-            when_tags: g.when_tags,
-            when_license: g.when_license.iter().filter_map(&mut glob).collect(),
-            required_keys: g.required_keys,
-            check_field_types: g.check_field_types,
-        });
-        if let Some(g) = &gating
-            && g.never
-            && (g.always || !g.when_tags.is_empty() || !g.when_license.is_empty())
+    let toml::de::DeValue::Array(list) = list.get_ref() else {
+        problems.push(at(
+            list.span(),
+            "`policy` must be written `[[policy]]` (an array of tables)".into(),
+        ));
+        return;
+    };
+    for (i, value) in list.iter().enumerate() {
+        if let Some(t) = Table::of(value, format!("[[policy]] number {}", i + 1), &at, problems)
+            && let Some(p) = policy(file, &t, &at, problems)
         {
+            policies.push(p);
+        }
+    }
+}
+
+/// One `[[policy]]` table, validated in full.
+fn policy(file: &Path, t: &Table, at: At<'_>, problems: &mut Vec<Problem>) -> Option<Policy> {
+    t.only(&POLICY_KEYS, at, problems);
+    let name: Option<Spanned<String>> = t.get("name", at, problems);
+    if name.is_none() && t.value("name").is_none() {
+        problems.push(at(t.span(), format!("{} has no `name`", t.name)));
+    }
+    let globs = |key: &str, problems: &mut Vec<Problem>| -> Vec<glob::Pattern> {
+        let written: Vec<Spanned<String>> = t.or(key, Vec::new(), at, problems);
+        written.iter().filter_map(|s| compile(s, at, problems)).collect()
+    };
+    let written: Option<Vec<Spanned<String>>> = t.get("repos", at, problems);
+    let repos: Vec<glob::Pattern> = written
+        .iter()
+        .flatten()
+        .filter_map(|s| compile(s, at, problems))
+        .collect();
+    if written.as_ref().is_some_and(Vec::is_empty) || t.value("repos").is_none() {
+        let span = name.as_ref().map_or_else(|| t.span(), Spanned::span);
+        problems.push(at(span, "`repos` must name at least one pattern".into()));
+    }
+    let exclude = globs("exclude", problems);
+    let license = t.table("license", at, problems).map(|l| {
+        l.only(
+            &rule_keys(&["required", "allow", "deny", "other-requires"]),
+            at,
+            problems,
+        );
+        License {
+            rule: l.rule(Level::Deny, at, problems),
+            required: l.or("required", false, at, problems),
+            allow: licence_globs(&l, "allow", at, problems),
+            deny: licence_globs(&l, "deny", at, problems),
+            other_requires: l.or(
+                "other-requires",
+                vec!["license_name".into(), "license_link".into()],
+                at,
+                problems,
+            ),
+        }
+    });
+    let gating = t.table("gating", at, problems).map(|g| {
+        let keys = [
+            "always",
+            "never",
+            "when-tags",
+            "when-license",
+            "required-keys",
+            "check-field-types",
+        ];
+        g.only(&rule_keys(&keys), at, problems);
+        let gating = Gating {
+            rule: g.rule(Level::Deny, at, problems),
+            always: g.or("always", false, at, problems),
+            never: g.or("never", false, at, problems),
+            when_tags: g.or("when-tags", Vec::new(), at, problems),
+            when_license: licence_globs(&g, "when-license", at, problems),
+            required_keys: g.or("required-keys", Vec::new(), at, problems),
+            check_field_types: g.or("check-field-types", true, at, problems),
+        };
+        if gating.never && (gating.always || !gating.when_tags.is_empty() || !gating.when_license.is_empty()) {
             problems.push(at(
-                p.name.span(),
+                g.span(),
                 "gating: `never` cannot be combined with `always`, `when-tags` or `when-license`".into(),
             ));
         }
-        if p.repos.is_empty() {
-            problems.push(at(p.name.span(), "`repos` must name at least one pattern".into()));
+        gating
+    });
+    let audience = t.table("audience", at, problems).map(|a| {
+        a.only(
+            &rule_keys(&["require-tag", "protect-removal", "synonyms"]),
+            at,
+            problems,
+        );
+        Audience {
+            rule: a.rule(Level::Deny, at, problems),
+            require_tag: a.or("require-tag", false, at, problems),
+            protect_removal: a.or("protect-removal", true, at, problems),
+            synonyms: a.or("synonyms", Vec::new(), at, problems),
         }
-        policies.push(Policy {
-            name: p.name.into_inner(),
-            file: file.to_owned(),
-            repos,
-            exclude,
-            repo_type: p.repo_type,
-            hub: p
-                .hub
-                .map_or(Rule::new(Level::Deny, false), |h| Rule::new(h.level, h.overridable)),
-            license,
-            gating,
-            audience: p.audience.map(|a| Audience {
-                rule: Rule::new(a.level, a.overridable),
-                require_tag: a.require_tag,
-                protect_removal: a.protect_removal,
-                synonyms: a.synonyms,
-            }),
-            card: p.card.map(|c| Card {
-                rule: Rule::new(c.level, c.overridable),
-                required: c.required,
-                sections: c.sections,
-            }),
-            watch_keys: p.discussions.map(|d| d.watch_keys).unwrap_or_default(),
-            large_files: super::size::scan(
-                p.large_files.map(|r| (r.level, r.overridable, r.size)),
-                super::DEFAULT_MAX_FILE,
-                problems,
-                &at,
-            ),
-            binary_files: super::size::scan(
-                p.binary_files.map(|r| (r.level, r.overridable, r.size)),
-                super::DEFAULT_BINARY_MIN,
-                problems,
-                &at,
-            ),
-            secrets: p
-                .secrets
-                .map_or(Rule::new(Level::Deny, false), |s| Rule::new(s.level, s.overridable)),
-            directory_entries: super::size::entries(p.directory_entries),
-            override_by: p.override_by,
-            skip_internal_pushes: matches!(p.internal_push, RawInternalPush::Skip),
-        });
+    });
+    let card = t.table("card", at, problems).map(|c| {
+        c.only(&rule_keys(&["required", "sections"]), at, problems);
+        Card {
+            rule: c.rule(Level::Warn, at, problems),
+            required: c.or("required", false, at, problems),
+            sections: c.or("sections", Vec::new(), at, problems),
+        }
+    });
+    let watch_keys = t.table("discussions", at, problems).map_or_else(Vec::new, |d| {
+        d.only(&["watch-keys"], at, problems);
+        d.or("watch-keys", Vec::new(), at, problems)
+    });
+    let rule_only = |key: &str, problems: &mut Vec<Problem>| {
+        t.table(key, at, problems).map_or(Rule::new(Level::Deny, false), |r| {
+            r.only(&RULE_KEYS, at, problems);
+            r.rule(Level::Deny, at, problems)
+        })
+    };
+    let hub = rule_only("hub", problems);
+    let secrets = rule_only("secrets", problems);
+    let large_files = super::size::scan(
+        t.table("large-files", at, problems),
+        "max-size",
+        super::DEFAULT_MAX_FILE,
+        at,
+        problems,
+    );
+    let binary_files = super::size::scan(
+        t.table("binary-files", at, problems),
+        "min-size",
+        super::DEFAULT_BINARY_MIN,
+        at,
+        problems,
+    );
+    let directory_entries = super::size::entries(t.table("directory-entries", at, problems), at, problems);
+    let repo_type: RepoType = t.or("repo-type", RepoType::default(), at, problems);
+    let override_by: Vec<String> = t.or("override", Vec::new(), at, problems);
+    let internal: RawInternalPush = t.or("internal-push", RawInternalPush::default(), at, problems);
+    Some(Policy {
+        name: name?.into_inner(),
+        file: file.to_owned(),
+        repos,
+        exclude,
+        repo_type,
+        hub,
+        license,
+        gating,
+        audience,
+        card,
+        watch_keys,
+        large_files,
+        binary_files,
+        secrets,
+        directory_entries,
+        override_by,
+        skip_internal_pushes: matches!(internal, RawInternalPush::Skip),
+    })
+}
+
+/// A glob as written, compiled; an invalid one is a problem at its place.
+fn compile(s: &Spanned<String>, at: At<'_>, problems: &mut Vec<Problem>) -> Option<glob::Pattern> {
+    match glob::Pattern::new(s.get_ref()) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            problems.push(at(s.span(), format!("invalid glob \"{}\": {e}", s.get_ref())));
+            None
+        }
     }
+}
+
+/// Licence globs (`allow`, `deny`, `when-license`); one that matches no licence id the Hub knows
+/// is a warning (a typo such as `apache2` would otherwise match nothing, silently).
+fn licence_globs(t: &Table, key: &str, at: At<'_>, problems: &mut Vec<Problem>) -> Vec<glob::Pattern> {
+    let written: Vec<Spanned<String>> = t.or(key, Vec::new(), at, problems);
+    written
+        .iter()
+        .filter_map(|s| {
+            let g = compile(s, at, problems)?;
+            if !crate::hub::licenses::ids().any(|id| g.matches(id)) {
+                let mut p = at(
+                    s.span(),
+                    format!(
+                        "{key}: \"{}\" matches no licence id the Hub knows (see `hubgate policy explain`); a typo?",
+                        s.get_ref()
+                    ),
+                );
+                p.warning = true;
+                problems.push(p);
+            }
+            Some(g)
+        })
+        .collect()
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -383,3 +391,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
 }
+
+#[cfg(test)]
+#[path = "load_tests.rs"]
+mod tests;

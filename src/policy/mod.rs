@@ -8,6 +8,7 @@
 pub mod files;
 pub mod load;
 pub mod overrides;
+mod raw;
 mod rules;
 pub mod size;
 

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::load::Problem;
+use super::raw::{At, Table, rule_keys};
 use super::{DEFAULT_MAX_ENTRIES, Entries, Level, Rule, Scan};
 
 #[derive(Deserialize)]
@@ -34,29 +35,32 @@ pub fn parse_size(text: &str) -> Option<u64> {
     (0.0..1.8e19).contains(&bytes).then_some(bytes.round() as u64)
 }
 
-/// A scanner table, defaulting to the Hub's behaviour (deny, the Hub's threshold).
+/// A scanner table (`[policy.large-files]` with `max-size`, `[policy.binary-files]` with
+/// `min-size`: `size_key`), defaulting to the Hub's behaviour (deny, the Hub's threshold).
 pub(super) fn scan(
-    raw: Option<(Level, bool, Option<Spanned<RawSize>>)>,
+    table: Option<Table>,
+    size_key: &str,
     default: u64,
+    at: At<'_>,
     problems: &mut Vec<Problem>,
-    at: &impl Fn(std::ops::Range<usize>, String) -> Problem,
 ) -> Scan {
-    let Some((level, overridable, size)) = raw else {
+    let Some(t) = table else {
         return Scan {
             rule: Rule::new(Level::Deny, false),
             size: default,
         };
     };
-    let size = match size {
+    t.only(&rule_keys(&[size_key]), at, problems);
+    let size = match t.get::<Spanned<RawSize>>(size_key, at, problems) {
         None => default,
         Some(s) => {
             let span = s.span();
             match s.into_inner() {
                 RawSize::Bytes(b) => b,
-                RawSize::Text(t) => parse_size(&t).unwrap_or_else(|| {
+                RawSize::Text(text) => parse_size(&text).unwrap_or_else(|| {
                     problems.push(at(
                         span,
-                        format!("invalid size \"{t}\": use bytes or a unit such as 10MiB, 1MB"),
+                        format!("invalid size \"{text}\": use bytes or a unit such as 10MiB, 1MB"),
                     ));
                     default
                 }),
@@ -64,33 +68,24 @@ pub(super) fn scan(
         }
     };
     Scan {
-        rule: Rule::new(level, overridable),
+        rule: t.rule(Level::Deny, at, problems),
         size,
     }
 }
 
-/// `[policy.directory-entries]` as written.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(super) struct RawEntries {
-    #[serde(default)]
-    level: Level,
-    #[serde(default)]
-    overridable: bool,
-    #[serde(default)]
-    max_entries: Option<u64>,
-}
-
-/// The directory-entries table, defaulting to the Hub's behaviour (deny past 10,000 entries).
-pub(super) fn entries(raw: Option<RawEntries>) -> Entries {
-    match raw {
+/// `[policy.directory-entries]`, defaulting to the Hub's behaviour (deny past 10,000 entries).
+pub(super) fn entries(table: Option<Table>, at: At<'_>, problems: &mut Vec<Problem>) -> Entries {
+    match table {
         None => Entries {
             rule: Rule::new(Level::Deny, false),
             max: DEFAULT_MAX_ENTRIES,
         },
-        Some(r) => Entries {
-            rule: Rule::new(r.level, r.overridable),
-            max: r.max_entries.unwrap_or(DEFAULT_MAX_ENTRIES),
-        },
+        Some(t) => {
+            t.only(&rule_keys(&["max-entries"]), at, problems);
+            Entries {
+                rule: t.rule(Level::Deny, at, problems),
+                max: t.or("max-entries", DEFAULT_MAX_ENTRIES, at, problems),
+            }
+        }
     }
 }

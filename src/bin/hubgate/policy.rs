@@ -50,6 +50,13 @@ pub(super) fn run(args: Args, policies: Option<&Path>) -> Result<ExitCode> {
     };
     let all = super::load_policies(policies)?;
     let mut out = std::io::stdout().lock();
+    if let Some(p) = policies
+        && let Ok(loaded) = hubgate::policy::load::load_all(p)
+    {
+        for w in loaded.warnings {
+            writeln!(out, "{w}")?;
+        }
+    }
     writeln!(out, "repository {repo}")?;
     writeln!(
         out,
