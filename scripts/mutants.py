@@ -453,24 +453,29 @@ class Known:
 # Display
 
 
-def minimal_diff(before, after, fm_first_line, limit=8):
-    """The changed lines of a card, numbered as the front matter's lines (error positions)."""
-    a = [c + e for c, e in zip(*[iter(EOL.split(before) + [""])] * 2)]
-    b = [c + e for c, e in zip(*[iter(EOL.split(after) + [""])] * 2)]
-    out = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        out += [f"    -{i - fm_first_line + 1:>4} | {show(a[i])}" for i in range(i1, i2)]
-        out += [f"    +{j - fm_first_line + 1:>4} | {show(b[j])}" for j in range(j1, j2)]
-    if len(out) > limit:
-        out = out[:limit] + [f"    ... {len(out) - limit} more changed lines"]
-    return out
+def split_lines(text):
+    """Lines with their line ends (\r\n, \r or \n only, as YAML and the Hub's regex see them)."""
+    parts = EOL.split(text) + [""]
+    return [parts[i] + parts[i + 1] for i in range(0, len(parts) - 1, 2)]
 
 
 def mutant_diff(mt, limit=8):
-    first = mt.prefix.count("\n") + mt.prefix.count("\r") - mt.prefix.count("\r\n")
-    return minimal_diff(mt.card.text, mt.text(), first, limit)
+    """The lines a mutant changed, numbered as the front matter's lines (as in error messages);
+    the opening fence line and what follows the block are shown when they changed."""
+    out = []
+    if mt.prefix != mt.card.prefix:
+        out += [f"    -opener| {show(mt.card.prefix)}", f"    +opener| {show(mt.prefix)}"]
+    a, b = split_lines(mt.card.fm), split_lines(mt.fm)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            out += [f"    -{i + 1:>5} | {show(a[i])}" for i in range(i1, i2)]
+            out += [f"    +{j + 1:>5} | {show(b[j])}" for j in range(j1, j2)]
+    if mt.suffix != mt.card.suffix:
+        closer = lambda t: "".join(split_lines(t)[:2])  # noqa: E731 (the line end before ---, and ---)
+        out += [f"    -closer| {show(closer(mt.card.suffix))}", f"    +closer| {show(closer(mt.suffix))}"]
+    if len(out) > limit:
+        out = out[:limit] + [f"    ... {len(out) - limit} more changed lines"]
+    return out
 
 
 def kind(fail, want, got):
