@@ -643,7 +643,7 @@ def main():
                 print(f"    reference: {side_ref(refs.get(names[i]))}")
                 print(f"    hubgate:   {side_hubgate(results[i])}")
                 if cls in ("metadata", "number-text"):
-                    print(f"    first difference: {fails_of[i][0][1]}")
+                    print(f"    first difference: {show(fails_of[i][0][1])}")
         print(f"\n{len(failing)} failing mutants kept in {kept}/<class>/ (each with a .txt of what both said);")
         print(f"reproduce: {binary} card --format json FILE; node {script} FILE")
     for e in known.entries:
