@@ -128,6 +128,14 @@ impl Card {
         self.tags().contains(&tag)
     }
 
+    /// The item of `tags` that holds `tag`, so that a finding about it points at its own line.
+    pub fn tag_node(&self, tag: &str) -> Option<&Node> {
+        match self.get("tags").map(|n| &n.value) {
+            Some(Value::Seq(items)) => items.iter().find(|n| n.as_str() == Some(tag)),
+            _ => None,
+        }
+    }
+
     /// The declared licence ids: `license` as a string, or the strings of a list.
     pub fn licenses(&self) -> Vec<(&str, &Node)> {
         match self.get("license") {

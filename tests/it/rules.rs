@@ -296,3 +296,59 @@ fn language_codes_as_the_hub_takes_them() {
         p.remote
     );
 }
+
+/// A card whose YAML does not parse gets the YAML error alone, not also "no licence declared"
+/// as if it declared nothing; with the Hub's check off, the licence rule still refuses it.
+#[test]
+fn an_unreadable_block_gets_its_yaml_error_not_findings_that_assume_it_is_empty() {
+    let s = Sandbox::new();
+    s.policy(
+        "p.toml",
+        "[[policy]]\nname = \"org\"\nrepos = [\"acme/*\"]\n[policy.license]\nrequired = true\n",
+    );
+    s.card("---\nlicense: mit\nlicense: apache-2.0\n---\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok);
+    assert!(p.remote.contains("duplicated mapping key"), "{}", p.remote);
+    assert!(!p.remote.contains("no licence declared"), "{}", p.remote);
+    s.policy(
+        "p.toml",
+        "[[policy]]\nname = \"org\"\nrepos = [\"acme/*\"]\n[policy.hub]\nlevel = \"off\"\n[policy.license]\nrequired = true\n",
+    );
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "nothing is skipped silently: {}", p.remote);
+    assert!(p.remote.contains("no licence declared"), "{}", p.remote);
+}
+
+/// Every finding points at the line that caused it: the tag that requires gating (a synonym
+/// too), the licence that requires it; something missing points at the front matter.
+#[test]
+fn findings_point_at_the_line_that_caused_them() {
+    let gating = "[[policy]]\nname = \"p\"\nrepos = [\"acme/*\"]\n[policy.gating]\nwhen-tags = [\"not-for-all-audiences\"]\n\
+                  when-license = [\"llama*\"]\n[policy.audience]\nsynonyms = [\"nsfw\"]\nprotect-removal = false\n";
+    let (ok, remote) = push_with(
+        gating,
+        "---\nlicense: mit\ntags:\n- art\n- text\n- not-for-all-audiences\n---\n",
+    );
+    assert!(!ok);
+    assert!(
+        remote.contains("README.md:6\n") && remote.contains("6 | - not-for-all-audiences"),
+        "{remote}"
+    );
+    let (ok, remote) = push_with(gating, "---\nlicense: mit\ntags:\n- art\n- nsfw\n---\n");
+    assert!(!ok);
+    assert!(
+        remote.contains("the tag \"nsfw\"") && remote.contains("5 | - nsfw"),
+        "{remote}"
+    );
+    let (ok, remote) = push_with(gating, "---\ntags:\n- art\nlicense: llama3\n---\n");
+    assert!(!ok);
+    assert!(remote.contains("4 | license: llama3"), "{remote}");
+    let required = "[[policy]]\nname = \"p\"\nrepos = [\"acme/*\"]\n[policy.license]\nrequired = true\n";
+    let (ok, remote) = push_with(required, "---\ntags:\n- art\n---\n");
+    assert!(!ok);
+    assert!(
+        remote.contains("no licence declared") && remote.contains("README.md:1\n"),
+        "{remote}"
+    );
+}

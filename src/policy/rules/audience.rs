@@ -13,6 +13,7 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>) {
     }
     let tags = [NFAA_TAG.to_owned()];
     let now = ctx.card().and_then(|c| carries_any(c, &tags, ctx.policy));
+    // A missing tag belongs under `tags:` when there is one, else in the front matter.
     let node = ctx.card().and_then(|c| c.get("tags")).cloned();
     if rule.require_tag && now.is_none() {
         ctx.report(
@@ -24,7 +25,7 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>) {
     }
     if rule.protect_removal
         && now.is_none()
-        && let Some(before) = ctx.subject.old_card.and_then(|c| carries_any(c, &tags, ctx.policy))
+        && let Some((before, _)) = ctx.subject.old_card.and_then(|c| carries_any(c, &tags, ctx.policy))
     {
         ctx.report(
             Code::AudienceTagRemoved,

@@ -32,19 +32,26 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>) {
         }
         return;
     }
-    let why = if rule.always {
-        Some("for every card in this repository".to_owned())
-    } else if let Some(tag) = carries_any(card, &rule.when_tags, ctx.policy) {
-        Some(format!("because the card carries the tag \"{tag}\""))
+    // Why gating is required, and the line that makes it so (none for `always`: the finding then
+    // points at the front matter).
+    let why: Option<(String, Option<Node>)> = if rule.always {
+        Some(("for every card in this repository".to_owned(), None))
+    } else if let Some((tag, node)) = carries_any(card, &rule.when_tags, ctx.policy) {
+        Some((
+            format!("because the card carries the tag \"{tag}\""),
+            Some(node.clone()),
+        ))
     } else {
-        card.licenses().iter().find_map(|(id, _)| {
-            rule.when_license
-                .iter()
-                .find(|g| g.matches(id))
-                .map(|g| format!("because its licence \"{id}\" matches \"{}\"", g.as_str()))
+        card.licenses().iter().find_map(|(id, node)| {
+            rule.when_license.iter().find(|g| g.matches(id)).map(|g| {
+                (
+                    format!("because its licence \"{id}\" matches \"{}\"", g.as_str()),
+                    Some((*node).clone()),
+                )
+            })
         })
     };
-    if let Some(why) = &why
+    if let Some((why, node)) = &why
         && !gated
     {
         let keys = if rule.required_keys.is_empty() {
@@ -56,7 +63,6 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>) {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let node = card.get("tags").or_else(|| card.get("license")).cloned();
         ctx.report(
             Code::GatingRequired,
             node.as_ref(),

@@ -49,6 +49,17 @@ pub fn evaluate(applied: &Applied, subject: &Subject<'_>) -> Vec<Finding> {
             }
         }
     }
+    // A block that does not parse declares nothing anyone can read: once the pusher is told so
+    // (the YAML error, refusing the push), findings that read "nothing declared" would only
+    // mislead ("no licence declared" for a card whose licence is written twice). When no YAML
+    // error refuses the push (the Hub's check is off or only warns), the rules run on the empty
+    // metadata and refuse what they must: never silently skipped.
+    let unreadable = subject
+        .card
+        .is_some_and(|c| matches!(c.metadata, crate::card::Metadata::Invalid(_)))
+        && out
+            .iter()
+            .any(|f| matches!(f.code, Code::HubYamlInvalid | Code::HubYamlTooComplex) && f.severity == Severity::Error);
     for policy in &applied.policies {
         let mut ctx = Ctx {
             policy,
@@ -58,9 +69,11 @@ pub fn evaluate(applied: &Applied, subject: &Subject<'_>) -> Vec<Finding> {
             rule: "",
             out: &mut out,
         };
-        license::check(&mut ctx);
-        gating::check(&mut ctx);
-        audience::check(&mut ctx);
+        if !unreadable {
+            license::check(&mut ctx);
+            gating::check(&mut ctx);
+            audience::check(&mut ctx);
+        }
         card_rule::check(&mut ctx);
     }
     for f in &mut out {
@@ -98,9 +111,20 @@ impl<'a> Ctx<'a, '_> {
         let Some(mut f) = self.finding(code, message, help) else {
             return;
         };
-        if let (Some(card), Some(node)) = (self.subject.card, node) {
-            f.line = card.line_of(node.pos);
-            f.column = Some(node.pos.col);
+        if let Some(card) = self.subject.card {
+            match node {
+                Some(node) => {
+                    f.line = card.line_of(node.pos);
+                    f.column = Some(node.pos.col);
+                }
+                // Something missing: the front matter's opening `---` is where it belongs.
+                None => {
+                    f.line = card
+                        .front_matter
+                        .as_ref()
+                        .map(|fm| fm.first_line.saturating_sub(1).max(1))
+                }
+            }
             f.excerpt = f.line.and_then(|l| card.line_text(l)).map(str::to_owned);
         }
         self.out.push(f);
@@ -132,18 +156,18 @@ impl<'a> Ctx<'a, '_> {
     }
 }
 
-/// Whether any of `tags` is carried by `card`, counting the audience synonyms of `policy` as the
-/// `not-for-all-audiences` tag.
-pub(super) fn carries_any(card: &Card, tags: &[String], policy: &Policy) -> Option<String> {
+/// Which of `tags` `card` carries, counting the audience synonyms of `policy` as the
+/// `not-for-all-audiences` tag: the tag as written, and its item (for the finding's line).
+pub(super) fn carries_any<'c>(card: &'c Card, tags: &[String], policy: &Policy) -> Option<(String, &'c Node)> {
     let synonyms: &[String] = policy.audience.as_ref().map_or(&[], |a| &a.synonyms);
     for tag in tags {
-        if card.has_tag(tag) {
-            return Some(tag.clone());
+        if let Some(node) = card.tag_node(tag) {
+            return Some((tag.clone(), node));
         }
         if tag == crate::card::NFAA_TAG
-            && let Some(s) = synonyms.iter().find(|s| card.has_tag(s))
+            && let Some((s, node)) = synonyms.iter().find_map(|s| card.tag_node(s).map(|n| (s, n)))
         {
-            return Some(s.clone());
+            return Some((s.clone(), node));
         }
     }
     None
