@@ -167,7 +167,13 @@ impl Config {
                     before.rsplit('\n').next().map_or(0, str::len) + 1
                 )
             });
-            anyhow::anyhow!("{}{}: {}", path.display(), at.unwrap_or_default(), e.message())
+            anyhow::anyhow!(
+                "{}{}: {} [{}]",
+                path.display(),
+                at.unwrap_or_default(),
+                e.message(),
+                crate::verdict::Code::ConfigInvalid.as_str()
+            )
         })
     }
 }

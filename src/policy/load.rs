@@ -12,6 +12,7 @@ use toml::Spanned;
 use super::raw::{At, RULE_KEYS, Table, rule_keys};
 use super::{Audience, Card, Gating, Level, License, Policy, Rule};
 use crate::hub::RepoType;
+use crate::verdict::Code;
 
 /// A problem in a policy file, located for the administrator.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,17 @@ pub struct Problem {
     pub warning: bool,
 }
 
+impl Problem {
+    /// The problem's stable code ([`Code::PolicyInvalid`], or the warning's own).
+    pub fn code(&self) -> Code {
+        if self.warning {
+            Code::PolicyLicenseGlobUnknown
+        } else {
+            Code::PolicyInvalid
+        }
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.warning {
@@ -37,7 +49,7 @@ impl std::fmt::Display for Problem {
         if let (Some(l), Some(c)) = (self.line, self.column) {
             write!(f, ":{l}:{c}")?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {} [{}]", self.message, self.code().as_str())
     }
 }
 

@@ -53,6 +53,11 @@ fn a_licence_glob_matching_no_hub_licence_warns_and_loads() {
         "{}",
         found[0]
     );
+    assert!(
+        found[0].to_string().ends_with("[policy-license-glob-unknown]"),
+        "{}",
+        found[0]
+    );
 }
 
 #[test]

@@ -206,10 +206,83 @@ codes! {
     OverrideUsed = "override-used",
         "A pusher named in the policy's `override` list pushed past one or more overridable findings, giving a reason; the findings are reported as warnings and the discussion entry records the reason.",
         "Nothing to fix; moderators review the discussion entry.";
+    /// A policy file the administrator keeps does not load.
+    PolicyInvalid = "policy-invalid",
+        "A policy file cannot be read or is not valid: a TOML syntax error, a key that does not belong to its table, a value of the wrong type, an invalid glob, a policy without `name` or `repos`, a name used twice. Every push is refused until it is fixed (fail closed), and `hubgate doctor` fails.",
+        "An administrator fixes the file at the place given (all problems of a file are listed at once).";
+    /// A licence glob in a policy matches no licence id the Hub knows.
+    PolicyLicenseGlobUnknown = "policy-license-glob-unknown",
+        "A glob in `allow`, `deny` or `when-license` matches none of the Hub's licence ids (a typo such as `apache2`), so it never takes effect. A warning: the policies load.",
+        "Correct the glob to a Hub licence id (`hubgate policy explain` and docs/hub-rules.md list them).";
+    /// The server configuration file does not load.
+    ConfigInvalid = "config-invalid",
+        "The server configuration file (`--config`, `HUBGATE_CONFIG`) cannot be read or is not valid: a TOML syntax error, an unknown key, a value of the wrong type, an invalid `watch-refs` glob.",
+        "An administrator fixes the file at the place given; `hubgate doctor` checks it.";
     /// Pushers may not write hubgate's own refs.
     RefReserved = "ref-reserved",
         "The push updates a ref under `refs/hubgate/`, which only hubgate itself may write.",
         "Do not push to refs/hubgate/*.";
+}
+
+/// What governs a code: the policy table whose `level` (and `overridable`) apply to it, or
+/// nothing (a code no policy can lower).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Governed {
+    /// `[policy.<table>]`: its `level` lowers or silences the code, `overridable` lets the
+    /// policy's `override` pushers past it.
+    Table(&'static str),
+    /// The table of the scanner that met the file (`[policy.secrets]` or `[policy.binary-files]`).
+    Scanner,
+    /// No policy lowers it; `why` says what it is about.
+    Fixed(&'static str),
+}
+
+impl Code {
+    /// The policy table that governs this code (see [`Governed`]).
+    pub fn governed(self) -> Governed {
+        use Code::*;
+        match self {
+            HubMetadataMissing
+            | HubYamlInvalid
+            | HubYamlTooComplex
+            | HubMetadataInvalid
+            | HubLicenseInvalid
+            | HubTagsInvalid
+            | HubDatasetsInvalid
+            | HubWidgetInvalid
+            | HubModelIndexInvalid
+            | HubBaseModelInvalid
+            | HubLanguageInvalid
+            | HubLanguageUnknown
+            | HubDatasetLegacyKey
+            | HubDatasetTaskInvalid
+            | HubSpaceColorInvalid
+            | HubSpaceDescriptionTooLong
+            | HubGatedFieldsInvalid
+            | HubSpaceConfigInvalid
+            | HubDatasetConfigsInvalid
+            | CardNotAFile
+            | CardTooLarge
+            | CardNotUtf8 => Governed::Table("hub"),
+            LicenseMissing | LicenseNotAllowed | LicenseDenied | LicenseOtherIncomplete => Governed::Table("license"),
+            GatingRequired | GatingForbidden | GatingKeyMissing | GatingFieldInvalid => Governed::Table("gating"),
+            AudienceTagRequired | AudienceTagRemoved => Governed::Table("audience"),
+            CardMissing | CardSectionMissing => Governed::Table("card"),
+            FileTooLarge => Governed::Table("large-files"),
+            BinaryFile => Governed::Table("binary-files"),
+            DirectoryTooManyEntries => Governed::Table("directory-entries"),
+            SecretToken => Governed::Table("secrets"),
+            ScanIncomplete => Governed::Scanner,
+            TreeMalformed => Governed::Fixed("git's own rules for trees"),
+            OverrideReasonEmpty | OverrideNotAllowed | OverrideUsed => {
+                Governed::Fixed("the override itself, which the policy's `override` list governs")
+            }
+            RefReserved => Governed::Fixed("hubgate's own refs"),
+            PolicyInvalid | PolicyLicenseGlobUnknown | ConfigInvalid => {
+                Governed::Fixed("the administrator's own files, which must load")
+            }
+        }
+    }
 }
 
 /// The diagnostics reference, one heading per code, as kept in `docs/diagnostics.md`.
@@ -221,8 +294,19 @@ pub fn markdown() -> String {
          from the administrator's policy. This file is generated from `src/verdict/code.rs`.\n",
     );
     for code in Code::ALL {
+        let governed = match code.governed() {
+            Governed::Table(t) => format!(
+                "`[policy.{t}]`. `level = \"warn\"` reports it without refusing the push, `level = \"off\"` \
+                 silences it, `overridable = true` lets the policy's `override` pushers past it \
+                 (`git push -o hubgate.override=\"why\"`)."
+            ),
+            Governed::Scanner => "the table of the scanner that met the file (`[policy.secrets]` or \
+                                  `[policy.binary-files]`): its `level` and `overridable`."
+                .to_owned(),
+            Governed::Fixed(what) => format!("nothing: no policy lowers or silences it ({what})."),
+        };
         out.push_str(&format!(
-            "\n## `{}`\n\n{}\n\n**Fix:** {}\n",
+            "\n## `{}`\n\n{}\n\n**Fix:** {}\n\n**Governed by:** {governed}\n",
             code.as_str(),
             code.meaning(),
             code.fix()
