@@ -147,7 +147,7 @@ impl Gitea {
             return Ok(t.trim().to_owned());
         }
         if let Some(var) = &self.token_env {
-            return crate::hook::env::secret(var).with_context(|| format!("the token variable {var} is not set"));
+            return crate::env::secret(var).with_context(|| format!("the token variable {var} is not set"));
         }
         anyhow::bail!("[gitea] needs token-file or token-env")
     }

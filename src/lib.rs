@@ -2,11 +2,13 @@
 pub mod card;
 pub mod config;
 pub mod discussion;
+pub mod env;
 pub mod forge;
 pub mod hook;
 pub mod hub;
 pub mod install;
 pub mod policy;
+pub mod push;
 pub mod repo;
 pub mod report;
 pub mod scan;

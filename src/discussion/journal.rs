@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::hook::push::{Push, Record};
+use crate::push::{Push, Record};
 use crate::repo::name::Name;
 use crate::repo::settle::Settle;
 
@@ -182,7 +182,7 @@ impl Journal {
             return Err("is empty (a write that never completed)".into());
         }
         if name.ends_with(".txt") {
-            let updates = crate::hook::input::parse(&bytes).map_err(|e| e.to_string())?;
+            let updates = crate::push::input::parse(&bytes).map_err(|e| e.to_string())?;
             if updates.is_empty() {
                 return Err("holds no ref update".into());
             }
@@ -226,10 +226,10 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hook::env::Env;
+    use crate::env::Env;
 
     fn push() -> Push {
-        let updates = crate::hook::input::parse(
+        let updates = crate::push::input::parse(
             b"0000000000000000000000000000000000000000 1111111111111111111111111111111111111111 refs/heads/main\n",
         )
         .expect("valid");

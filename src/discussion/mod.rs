@@ -5,7 +5,6 @@ pub mod changes;
 pub mod journal;
 mod layout;
 mod lock;
-pub mod pipeline;
 pub mod record;
 pub mod render;
 pub mod store;
@@ -73,7 +72,7 @@ pub struct Entry {
     pub policies: Vec<String>,
     /// The override reason given with the push, if any.
     pub override_reason: Option<String>,
-    /// The identity of the push that opened the entry ([`crate::hook::push::Push::id`]); absent
+    /// The identity of the push that opened the entry ([`crate::push::Push::id`]); absent
     /// in entries written before entries were keyed on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push_id: Option<String>,

@@ -18,7 +18,7 @@ pub const LISTED: usize = 100;
 /// What every entry of one push shares.
 #[derive(Debug, Clone)]
 pub struct PushContext {
-    /// [`crate::hook::push::Push::id`].
+    /// [`crate::push::Push::id`].
     pub push_id: String,
     /// The repository's `owner/name`.
     pub repo: String,

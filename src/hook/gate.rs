@@ -6,9 +6,9 @@
 
 use anyhow::Result;
 
-use super::input::Update;
 use crate::card::Card;
 use crate::policy::{Applied, Level, Subject, evaluate};
+use crate::repo::update::Update;
 use crate::repo::{Blob, Readme, Repo};
 use crate::verdict::{Code, Finding, Severity};
 

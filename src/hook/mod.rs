@@ -1,15 +1,15 @@
-//! Hook mode: git runs `hubgate pre-receive` with the push on stdin.
+//! Hook mode: git runs `hubgate pre-receive` and `post-receive` with the push on stdin. Both
+//! hooks take the same value, [`Push`], and are library functions: the binary only reads and
+//! prints.
 
-pub mod env;
 pub mod gate;
-pub mod input;
-pub mod push;
+pub mod post_receive;
 
 use anyhow::Result;
 
 use crate::policy::Policy;
+use crate::push::Push;
 use crate::verdict::Finding;
-use push::Push;
 
 /// pre-receive as a library pipeline: the push in, its findings out (overrides applied). `all`
 /// are the administrator's policies; those matching the repository apply.

@@ -85,14 +85,10 @@ impl Repo {
                 .context("cannot create a scratch directory for the quarantine view")?;
             let info = dir.path().join("info");
             std::fs::create_dir_all(&info)?;
-            let cwd = crate::hook::env::current_dir()?;
+            // git's variables may be relative to the hook's working folder.
             let mut lines = String::new();
             for path in std::iter::once(objdir).chain(&quarantine.alternates) {
-                let abs = if path.is_absolute() {
-                    path.clone()
-                } else {
-                    cwd.join(path)
-                };
+                let abs = std::path::absolute(path).context("cannot resolve a quarantine path")?;
                 lines.push_str(&abs.to_string_lossy());
                 lines.push('\n');
             }
@@ -100,11 +96,7 @@ impl Repo {
             let hash = repo.object_hash();
             let handle = gix::odb::at(dir.path(), hash).context("cannot open the quarantined objects")?;
             repo.objects = gix::odb::memory::Proxy::new(handle, hash);
-            let abs = if objdir.is_absolute() {
-                objdir.clone()
-            } else {
-                cwd.join(objdir)
-            };
+            let abs = std::path::absolute(objdir).context("cannot resolve the quarantine path")?;
             pushed = Some(gix::odb::at(&abs, hash).context("cannot open the quarantine directory")?);
             prefixes = Some(prefix::Prefixes::open(&abs)?);
             scratch = Some(dir);

@@ -5,7 +5,7 @@
 //! (`HUBGATE_REPO_ROOT`, which `hubgate install` records in its wrappers) the name is the path
 //! under it (`<root>/acme/team/model.git` -> `acme/team/model`); without one, the last two
 //! components of the path (`/srv/git/acme/model.git` -> `acme/model`). A trailing `.git` is
-//! removed either way. Which source applies is decided in `hook::env`.
+//! removed either way. Which source applies is decided in `crate::env`.
 
 use std::path::{Component, Path, PathBuf};
 

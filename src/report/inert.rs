@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_relative_git_dir_still_matches_absolute_paths() {
-        let cwd = crate::hook::env::current_dir().expect("cwd");
+        let cwd = crate::env::current_dir().expect("cwd");
         let abs = cwd.join("hubgate/pending/x.txt");
         assert_eq!(in_repo(&abs, Path::new(".")), "hubgate/pending/x.txt");
         assert_eq!(

@@ -110,7 +110,7 @@ fn replaying_post_receive_adds_nothing_and_unwatched_refs_are_ignored() {
     // The same push recorded again (as post-receive's journal replays a kept push: same
     // identity) adds nothing.
     let config = hubgate::config::Config::load(Some(&s.root.join("hubgate.toml"))).expect("config");
-    let record = hubgate::hook::push::Record {
+    let record = hubgate::push::Record {
         version: 1,
         id: "1-2-3".into(),
         repo: "acme/model".into(),
@@ -122,7 +122,7 @@ fn replaying_post_receive_adds_nothing_and_unwatched_refs_are_ignored() {
         internal: false,
         time: 0,
     };
-    let push = hubgate::hook::push::Push::from_record(record, s.server.clone()).expect("push");
+    let push = hubgate::push::Push::from_record(record, s.server.clone()).expect("push");
     let deadline = || std::time::Instant::now() + std::time::Duration::from_secs(5);
     let first = hubgate::discussion::record::record(&push, &[], &config, deadline()).expect("record");
     assert_eq!(first.len(), 1, "{first:?}");

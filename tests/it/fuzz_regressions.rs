@@ -63,7 +63,7 @@ fn policy_inputs() {
 #[test]
 fn hook_input_inputs() {
     for (name, data) in inputs("hook_input") {
-        if let Ok(updates) = hubgate::hook::input::parse(&data) {
+        if let Ok(updates) = hubgate::push::input::parse(&data) {
             assert!(updates.iter().all(|u| u.old.is_some() || u.new.is_some()), "{name}");
         }
     }

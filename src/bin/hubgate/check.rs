@@ -7,8 +7,10 @@ use anyhow::{Context, Result, bail};
 use gix::ObjectId;
 
 use super::Format;
-use hubgate::hook::{env::Env, gate, input::Update};
+use hubgate::env::Env;
+use hubgate::hook::gate;
 use hubgate::hub::RepoType;
+use hubgate::repo::update::Update;
 use hubgate::repo::{Quarantine, Repo, name};
 
 /// Arguments of `check`.

@@ -46,7 +46,7 @@ const STEPS: &[(&str, &str)] = &[
 const ACCEPTED: &[usize] = &[0, 4];
 
 pub(super) fn run() -> Result<ExitCode> {
-    let exe = hubgate::hook::env::current_exe().context("cannot find the hubgate binary")?;
+    let exe = hubgate::env::current_exe().context("cannot find the hubgate binary")?;
     let tmp = tempfile::Builder::new().prefix("hubgate-demo-").tempdir()?;
     let root = tmp.path();
     let mut out = std::io::stdout().lock();

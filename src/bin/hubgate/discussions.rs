@@ -73,7 +73,7 @@ enum Action {
 
 fn who(author: Option<String>) -> String {
     author
-        .or_else(hubgate::hook::env::login_name)
+        .or_else(hubgate::env::login_name)
         .unwrap_or_else(|| "administrator".into())
 }
 

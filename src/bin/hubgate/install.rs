@@ -84,7 +84,7 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 pub(super) fn install(args: InstallArgs, policies: Option<&Path>, config: Option<&Path>) -> Result<ExitCode> {
     let bin = match &args.bin {
         Some(b) => absolute(b)?,
-        None => hubgate::hook::env::current_exe().context("cannot find the hubgate binary")?,
+        None => hubgate::env::current_exe().context("cannot find the hubgate binary")?,
     };
     let cmd = install::Command {
         bin,

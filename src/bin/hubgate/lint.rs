@@ -31,7 +31,7 @@ pub(super) fn run(args: Args, policies: Option<&Path>) -> Result<ExitCode> {
     let all = super::load_policies(policies)?;
     let name = match args.name {
         Some(n) => n,
-        None => hubgate::repo::name::derive(&hubgate::hook::env::current_dir()?, None),
+        None => hubgate::repo::name::derive(&hubgate::env::current_dir()?, None),
     };
     let applied = hubgate::policy::select(
         &all,

@@ -96,10 +96,10 @@ fn say_panics(gitlab: bool) {
 fn main() -> ExitCode {
     init_logging();
     let cli = Cli::parse();
-    let env = hubgate::hook::env::Env::read();
-    say_panics(env.forge == hubgate::hook::env::Forge::GitLab);
+    let env = hubgate::env::Env::read();
+    say_panics(env.forge == hubgate::env::Forge::GitLab);
     #[cfg(debug_assertions)]
-    if hubgate::hook::env::test_panic_requested() {
+    if hubgate::env::test_panic_requested() {
         panic!("a panic the tests asked for (HUBGATE_TEST_PANIC, debug builds only)");
     }
     let policies = cli.policies.or_else(|| env.policies.clone());
@@ -135,7 +135,7 @@ fn main() -> ExitCode {
 
 /// Logs go to stderr, and only when `RUST_LOG` asks: nothing may reach `remote:` lines unasked.
 fn init_logging() {
-    if hubgate::hook::env::logs_requested() {
+    if hubgate::env::logs_requested() {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_writer(std::io::stderr)
@@ -174,9 +174,9 @@ fn print(findings: &[hubgate::verdict::Finding], format: Format, several: bool) 
 /// reach its interface, so every line gets the prefix (GIT-FORGE.md 3.1). Everything a hook
 /// prints passes here, so this is where it is made inert for terminals: no control or invisible
 /// format character from a card, ref or push option reaches a `remote:` line.
-fn for_forge(env: &hubgate::hook::env::Env, text: &str) -> String {
+fn for_forge(env: &hubgate::env::Env, text: &str) -> String {
     let text = hubgate::report::inert::terminal(text);
-    if env.forge != hubgate::hook::env::Forge::GitLab {
+    if env.forge != hubgate::env::Forge::GitLab {
         return text;
     }
     text.lines().map(|l| format!("GL-HOOK-ERR: {l}\n")).collect()

@@ -61,7 +61,7 @@ pub(super) fn run(args: Args, config: Option<&Path>) -> Result<ExitCode> {
                 anyhow::bail!("no [gitea] in the configuration: nothing to deliver to")
             };
             let deadline = Instant::now() + Duration::from_secs(timeout);
-            let flushed = hubgate::discussion::record::flush(&outbox, gitea, deadline)?;
+            let flushed = hubgate::forge::deliver::flush(&outbox, gitea, deadline)?;
             writeln!(
                 out,
                 "delivered {}, waiting {}{}",

@@ -17,9 +17,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use hubgate::config::Config;
-use hubgate::discussion::pipeline::post_receive;
-use hubgate::hook::push::Push;
-use hubgate::hook::{env::Env, input};
+use hubgate::env::Env;
+use hubgate::hook::post_receive::post_receive;
+use hubgate::push::Push;
+use hubgate::push::input;
 
 pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> ExitCode {
     // One deadline for everything below: replays, the store's lock wait, forge requests.

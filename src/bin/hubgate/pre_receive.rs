@@ -16,8 +16,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use hubgate::hook::push::Push;
-use hubgate::hook::{env::Env, input};
+use hubgate::env::Env;
+use hubgate::push::Push;
+use hubgate::push::input;
 
 pub(super) fn run(env: &Env, policies: Option<&Path>) -> ExitCode {
     let mut text = String::new();

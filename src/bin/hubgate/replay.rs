@@ -11,8 +11,8 @@ use anyhow::{Context, Result};
 use hubgate::config::Config;
 use hubgate::discussion::journal::{Journal, Kept};
 use hubgate::discussion::record::record;
-use hubgate::hook::env::Env;
-use hubgate::hook::push::Push;
+use hubgate::env::Env;
+use hubgate::push::Push;
 
 /// What a replay needs besides the repository: the environment (for the repository's name) and
 /// the administrator's files.
@@ -53,7 +53,7 @@ pub(super) fn run(
             .filter(|l| !l.trim().is_empty())
             .map(|l| format!("{l}\n"))
             .collect();
-        let updates = hubgate::hook::input::parse(lines.as_bytes())?;
+        let updates = hubgate::push::input::parse(lines.as_bytes())?;
         let mut push = Push::new(&env, updates);
         push.pusher = pusher;
         if let Some(id) = push_id {
@@ -63,7 +63,7 @@ pub(super) fn run(
         for line in record(&push, &all, &config, deadline)? {
             writeln!(out, "{line}")?;
         }
-        for line in hubgate::discussion::record::deliver(&push, &config, deadline) {
+        for line in hubgate::forge::deliver::deliver(&push, &config, deadline) {
             writeln!(out, "{line}")?;
         }
         writeln!(out, "replayed push {} ({} refs)", push.id, push.updates.len())?;
@@ -106,7 +106,7 @@ pub(super) fn run(
     }
     // One delivery to the forge for everything recorded (the outbox reconciles with the store).
     if let Some(push) = last {
-        for line in hubgate::discussion::record::deliver(&push, &config, admin_deadline(&config)) {
+        for line in hubgate::forge::deliver::deliver(&push, &config, admin_deadline(&config)) {
             writeln!(out, "{line}")?;
         }
     }

@@ -52,7 +52,7 @@ impl std::fmt::Display for ReadError {
                     "the hook input (the list of pushed refs) is larger than {bound} bytes{mib}, the bound \
                      hubgate reads; an administrator can raise it with HUBGATE_MAX_INPUT=<bytes> in the \
                      hooks' environment (default {} bytes, 256 MiB)",
-                    super::env::DEFAULT_MAX_INPUT
+                    crate::env::DEFAULT_MAX_INPUT
                 )
             }
             ReadError::Io(e) => write!(f, "cannot read the hook input: {e}"),

@@ -4,11 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use super::journal::{Journal, Kept};
-use super::record::record;
 use crate::config::Config;
-use crate::hook::push::Push;
+use crate::discussion::journal::{self, Journal, Kept};
+use crate::discussion::record::record;
 use crate::policy::Policy;
+use crate::push::Push;
 
 /// What post-receive has to say.
 pub struct Outcome {
@@ -151,7 +151,7 @@ pub fn post_receive(
             kept_or_lost(&mut lines, held.as_ref());
         }
     }
-    lines.extend(super::record::deliver(push, config, deadline));
+    lines.extend(crate::forge::deliver::deliver(push, config, deadline));
     Outcome { lines, log }
 }
 
@@ -170,7 +170,7 @@ fn say(lines: &mut Vec<String>, text: &str) {
 }
 
 /// Removes a recorded push from the journal; a file that stays would be replayed by every push.
-fn removed(lines: &mut Vec<String>, journal: &Journal, held: super::journal::Held) {
+fn removed(lines: &mut Vec<String>, journal: &Journal, held: journal::Held) {
     let path = Journal::shown(&held.path);
     if let Err(e) = journal.remove(held) {
         say(
@@ -182,7 +182,7 @@ fn removed(lines: &mut Vec<String>, journal: &Journal, held: super::journal::Hel
 
 /// Says where a push that could not be recorded waits: in the journal, or (when even that
 /// failed) only in the raw lines shown above and in the server's log.
-fn kept_or_lost(lines: &mut Vec<String>, held: Option<&super::journal::Held>) {
+fn kept_or_lost(lines: &mut Vec<String>, held: Option<&journal::Held>) {
     say(
         lines,
         &match held {

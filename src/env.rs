@@ -347,7 +347,7 @@ mod tests {
             ("GIT_PUSH_OPTION_1", "hubgate.override=legal approved"),
         ]);
         assert_eq!(e.push_options, ["ci.skip", "hubgate.override=legal approved"]);
-        let push = crate::hook::push::Push::new(&e, Vec::new());
+        let push = crate::push::Push::new(&e, Vec::new());
         assert_eq!(push.override_reason(), Some("legal approved"));
         assert!(env(&[("GIT_PUSH_OPTION_COUNT", "0")]).push_options.is_empty());
         assert!(env(&[("GITEA_INTERNAL_PUSH", "true")]).internal_push);

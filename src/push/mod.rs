@@ -2,14 +2,16 @@
 //! take. post-receive writes it ahead of any other work (the journal), so a push kept for later
 //! is recorded with its own pusher, options and time, never the next pusher's.
 
+pub mod input;
+
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::env::Env;
-use super::input::Update;
+use crate::env::Env;
 use crate::repo::Quarantine;
 use crate::repo::name::{Case, Name};
+use crate::repo::update::Update;
 
 /// Everything hubgate knows about one push.
 #[derive(Debug, Clone)]
@@ -173,7 +175,7 @@ mod tests {
 
     #[test]
     fn a_push_survives_the_journal() {
-        let updates = crate::hook::input::parse(
+        let updates = crate::push::input::parse(
             b"0000000000000000000000000000000000000000 1111111111111111111111111111111111111111 refs/heads/main\n\
               2222222222222222222222222222222222222222 0000000000000000000000000000000000000000 refs/pr/1\n",
         )
