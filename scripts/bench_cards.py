@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Benchmark: a push of 1,000 refs, each carrying a different 3.4 KB card, read by
+`hubgate pre-receive` against its floor, one `git cat-file --batch` reading the same 1,000 cards.
+
+Usage: scripts/bench_cards.py HUBGATE [RUNS]   (scripts/bench.sh runs it with the release build)
+Prints a Markdown table: medians over RUNS (default 10), the ratio, and the reader's throughput in
+cards per second (1,000 cards over hubgate's median, process start included).
+Writes only under a temporary directory.
+"""
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = os.path.abspath(sys.argv[1])
+RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+N = 1000
+ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"}
+
+FRONT = """---
+license: apache-2.0
+language:
+- en
+- fr
+- de
+library_name: transformers
+pipeline_tag: text-generation
+base_model: mistralai/Mistral-7B-v0.1
+datasets:
+- HuggingFaceH4/ultrachat_200k
+- HuggingFaceH4/ultrafeedback_binarized
+tags:
+- generated_from_trainer
+- alignment-handbook
+- variant-{i}
+widget:
+- example_title: Pirate!
+  messages:
+  - role: system
+    content: You are a pirate chatbot who always responds with Arr!
+  - role: user
+    content: "There's a llama on my lawn, how can I get rid of him?"
+model-index:
+- name: zephyr-7b-beta-{i}
+  results:
+  - task:
+      type: text-generation
+      name: Text Generation
+    dataset:
+      name: AI2 Reasoning Challenge (25-Shot)
+      type: ai2_arc
+      config: ARC-Challenge
+      split: test
+      args:
+        num_few_shot: 25
+    metrics:
+    - type: acc_norm
+      value: 62.03
+      name: normalized accuracy
+    source:
+      url: https://huggingface.co/spaces/HuggingFaceH4/open_llm_leaderboard
+      name: Open LLM Leaderboard
+---
+"""
+BODY = "# Model card\n\n" + ("This model is a fine-tuned version of the base model on a mix of public datasets. " * 24) + "\n"
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="hubgate-bench-cards-")
+    repo = os.path.join(tmp, "repo.git")
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", repo], check=True, env=ENV)
+    out = bytearray()
+    base = "---\nlicense: apache-2.0\n---\n# base\n".encode()
+    out += f"blob\nmark :1\ndata {len(base)}\n".encode() + base + b"\n"
+    out += b"commit refs/heads/main\nmark :100000\ncommitter B <b@example.org> 1000000000 +0000\ndata 4\nbase\nM 100644 :1 README.md\n\n"
+    sizes = []
+    for i in range(N):
+        card = (FRONT.format(i=i) + BODY).encode()
+        sizes.append(len(card))
+        out += f"blob\nmark :{i + 2}\ndata {len(card)}\n".encode() + card + b"\n"
+        out += f"commit refs/bench/b{i}\ncommitter B <b@example.org> {1000000001 + i} +0000\ndata 2\nc\nfrom :100000\nM 100644 :{i + 2} README.md\n\n".encode()
+    subprocess.run(["git", "--git-dir", repo, "fast-import", "--quiet"], input=bytes(out), check=True, env=ENV)
+    refs = subprocess.run(["git", "--git-dir", repo, "for-each-ref", "--format=%(objectname) %(refname)", "refs/bench/"],
+                          capture_output=True, text=True, check=True, env=ENV).stdout.split("\n")
+    pairs = [line.split(" ") for line in refs if line]
+    # The push: the 1,000 commits are in the object store but no ref reaches them yet, as in a
+    # push's quarantine; each creates a branch.
+    subprocess.run(["git", "--git-dir", repo, "update-ref", "--stdin"],
+                   input="".join(f"delete {name}\n" for _, name in pairs), text=True, check=True, env=ENV)
+    zero = "0" * 40
+    hook_input = "".join(f"{zero} {oid} refs/heads/b{i}\n" for i, (oid, _) in enumerate(pairs)).encode()
+    batch_input = "".join(f"{oid}:README.md\n" for oid, _ in pairs).encode()
+    henv = {**ENV, "GIT_DIR": "."}
+
+    def measure(cmd, stdin):
+        times = []
+        for _ in range(RUNS + 1):
+            t = time.perf_counter()
+            p = subprocess.run(cmd, input=stdin, cwd=repo, capture_output=True, env=henv)
+            times.append((time.perf_counter() - t) * 1000)
+        return statistics.median(times[1:]), p
+
+    cat_ms, cp = measure(["git", "cat-file", "--batch"], batch_input)
+    if cp.returncode != 0 or cp.stdout.count(b" blob ") != N:
+        sys.exit("git cat-file --batch did not read the 1,000 cards")
+    hub_ms, hp = measure([BIN, "pre-receive"], hook_input)
+    if hp.returncode != 0:
+        sys.exit(f"hubgate refused the benchmark push: {hp.stdout.decode()[:2000]}")
+    print(f"\n1,000 refs, each a different card ({statistics.mean(sizes) / 1024:.1f} KiB on average), medians of {RUNS} runs:")
+    print("| command | median ms | ratio |")
+    print("| --- | --- | --- |")
+    print(f"| git cat-file --batch reading the 1,000 cards (floor) | {cat_ms:.1f} | 1.00x |")
+    print(f"| hubgate pre-receive (every card read and verified) | {hub_ms:.1f} | {hub_ms / cat_ms:.2f}x |")
+    print(f"reader throughput: {N / (hub_ms / 1000):,.0f} cards per second (whole hook, process start included)")
+    subprocess.run(["rm", "-rf", tmp], check=False)
+
+
+if __name__ == "__main__":
+    main()
