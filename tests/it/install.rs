@@ -339,6 +339,54 @@ fn policy_explain_says_which_policies_apply_and_why() {
     assert!(text.contains("overrides [org]: alice may override"), "{text}");
 }
 
+/// README: "`policy explain` shows every rule in force, scanners included": each matching
+/// policy's scanner tables with their level and threshold, and the embedded default's.
+#[test]
+fn policy_explain_shows_every_scanner_with_its_level_and_threshold() {
+    let s = Sandbox::new();
+    s.policy(
+        "p.toml",
+        "[[policy]]\nname = \"org\"\nrepos = [\"acme/*\"]\n\
+         [policy.large-files]\nlevel = \"warn\"\nmax-size = \"1MiB\"\n\
+         [policy.binary-files]\nmin-size = 2000\n\
+         [policy.secrets]\nlevel = \"off\"\n\
+         [policy.directory-entries]\nlevel = \"warn\"\nmax-entries = 500\noverridable = true\n\
+         [policy.discussions]\nwatch-keys = [\"base_model\"]\n",
+    );
+    let policies = s.policies.to_str().expect("utf8").to_owned();
+    let o = hubgate(&s.root, &["--policies", &policies, "policy", "explain", "acme/x"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{text}");
+    for line in [
+        "  large-files [org]: warn; files over 1 MiB (1048576 bytes) not stored as LFS/Xet pointers",
+        "  binary-files [org]: deny; binary files over 2000 bytes not stored as LFS/Xet pointers",
+        "  secrets [org]: off",
+        "  directory-entries [org]: warn, overridable; directories of more than 500 entries",
+        "  discussions [org]: changes of base_model are recorded too",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing {line:?} in:\n{text}");
+    }
+    // No policy matches: the embedded default, with the Hub's thresholds.
+    let o = hubgate(&s.root, &["--policies", &policies, "policy", "explain", "other/x"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{text}");
+    for line in [
+        "  large-files [hub-baseline]: deny; files over 10 MiB (10485760 bytes) not stored as LFS/Xet pointers",
+        "  binary-files [hub-baseline]: deny; binary files over 1 MB (1000000 bytes) not stored as LFS/Xet pointers",
+        "  secrets [hub-baseline]: deny; Hugging Face access tokens in new files, link targets and messages",
+        "  directory-entries [hub-baseline]: deny; directories of more than 10000 entries",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing {line:?} in:\n{text}");
+    }
+    // No policies configured at all: the same default.
+    let o = hubgate(&s.root, &["policy", "explain", "acme/x"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("  large-files [hub-baseline]: deny; files over 10 MiB"),
+        "{text}"
+    );
+}
+
 #[test]
 fn internal_gitea_pushes_follow_the_policy_setting() {
     for (setting, accepted) in [("skip", true), ("check", false)] {

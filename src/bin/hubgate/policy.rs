@@ -1,5 +1,6 @@
 //! `hubgate policy explain OWNER/NAME`: which policies apply to a repository and why, and the
-//! rules in force with their levels.
+//! rules in force with their levels: the card rules, the push scanners with their thresholds
+//! (for the embedded default too), what post-receive watches, overrides.
 
 use std::io::Write;
 use std::path::Path;
@@ -35,6 +36,25 @@ fn rule(r: &Rule) -> String {
         r.level.as_str(),
         if r.overridable { ", overridable" } else { "" }
     )
+}
+
+/// A scanner's line: its level, then what it finds (nothing when it is off).
+fn scanner(r: &Rule, finds: &str) -> String {
+    if r.level == Level::Off {
+        rule(r)
+    } else {
+        format!("{}; {finds}", rule(r))
+    }
+}
+
+/// A threshold as written in messages, with its exact number of bytes.
+fn size(bytes: u64) -> String {
+    let shown = hubgate::scan::human(bytes);
+    if shown.ends_with("bytes") {
+        shown
+    } else {
+        format!("{shown} ({bytes} bytes)")
+    }
 }
 
 fn globs(g: &[glob::Pattern]) -> String {
@@ -163,6 +183,48 @@ fn explain(out: &mut dyn Write, p: &Policy) -> Result<()> {
         }
         writeln!(out, "  card [{name}]: {}", parts.join("; "))?;
     }
+    if !p.watch_keys.is_empty() {
+        writeln!(
+            out,
+            "  discussions [{name}]: changes of {} are recorded too",
+            p.watch_keys.join(", ")
+        )?;
+    }
+    // The push scanners apply to every repository, embedded default included: each policy's
+    // tables on their own, with their level and threshold.
+    let (large, binary) = (&p.large_files, &p.binary_files);
+    writeln!(
+        out,
+        "  large-files [{name}]: {}",
+        scanner(
+            &large.rule,
+            &format!("files over {} not stored as LFS/Xet pointers", size(large.size))
+        )
+    )?;
+    writeln!(
+        out,
+        "  binary-files [{name}]: {}",
+        scanner(
+            &binary.rule,
+            &format!("binary files over {} not stored as LFS/Xet pointers", size(binary.size))
+        )
+    )?;
+    writeln!(
+        out,
+        "  secrets [{name}]: {}",
+        scanner(
+            &p.secrets,
+            "Hugging Face access tokens in new files, link targets and messages"
+        )
+    )?;
+    writeln!(
+        out,
+        "  directory-entries [{name}]: {}",
+        scanner(
+            &p.directory_entries.rule,
+            &format!("directories of more than {} entries", p.directory_entries.max)
+        )
+    )?;
     if !p.override_by.is_empty() {
         writeln!(
             out,
