@@ -1,6 +1,7 @@
 //! Finding the YAML block at the top of a card, exactly as the Hub's regular expression does.
 //!
-//! The Hub (and huggingface_hub since PR #4526) uses, with JavaScript semantics (HUB-SPEC 6.1):
+//! The Hub (and huggingface_hub since PR #4526) uses, with JavaScript semantics
+//! (docs/sources.md#front-matter-regex):
 //!
 //! ```text
 //! ^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))
@@ -129,9 +130,9 @@ mod tests {
         find(text).map(|f| &text[f.yaml])
     }
 
-    /// The behaviour matrix of HUB-SPEC 6.2, row by row.
+    /// The regex's behaviour matrix (docs/sources.md#front-matter-matrix), row by row.
     #[test]
-    fn hub_spec_6_2_matrix() {
+    fn finds_the_block_as_the_hubs_regex_does_row_by_row() {
         assert_eq!(yaml("---\nlicense: mit\n---\nbody"), Some("license: mit"));
         assert_eq!(yaml("---\r\nlicense: mit\r\n---\r\nbody"), Some("license: mit"));
         assert_eq!(yaml("---\rlicense: mit\r---\rbody"), None);

@@ -12,7 +12,8 @@ pub use front_matter::FrontMatter;
 pub use headings::Headings;
 pub use yaml::{Node, Pos, Value};
 
-/// The tag that marks content not suitable for all audiences (HUB-SPEC 5).
+/// The tag that marks content not suitable for all audiences
+/// (docs/sources.md#not-for-all-audiences).
 pub const NFAA_TAG: &str = "not-for-all-audiences";
 
 /// What the YAML block held.

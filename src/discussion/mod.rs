@@ -1,5 +1,5 @@
 //! Discussion entries: the record of a risk-relevant metadata change, like the Hub's community
-//! tab (HUB-SPEC 7), kept in the repository itself and mirrored to a forge.
+//! tab (docs/sources.md#discussions), kept in the repository itself and mirrored to a forge.
 
 pub mod changes;
 pub mod journal;
@@ -42,7 +42,8 @@ pub struct Event {
     pub status: Option<String>,
 }
 
-/// A discussion entry, shaped like the Hub's discussions plus what hubgate knows (CONTRACT.md).
+/// A discussion entry, shaped like the Hub's discussions plus what hubgate knows (the contract's
+/// shape, docs/interface.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     /// Number, unique and gapless per repository, from 1.

@@ -12,7 +12,7 @@ use crate::card::NFAA_TAG;
 use crate::report::inert;
 use serde_json::Value as J;
 
-/// The Hub caps discussion titles at 200 characters (HUB-SPEC 7.2).
+/// The Hub caps discussion titles at 200 characters (docs/sources.md#discussions).
 const MAX_TITLE: usize = 200;
 const MAX_VALUE: usize = 60;
 

@@ -1,8 +1,8 @@
-//! Delivering discussion entries as issues on Gitea or Forgejo (REST API v1; GIT-FORGE.md 2.7,
-//! `gitea-swagger-v1.json`): find or create the label, then create the issue with the label's id
-//! (`CreateIssueOption.labels` takes ids only). A retried delivery first looks for an issue that
-//! already carries the entry's marker, so an issue whose creation succeeded but whose answer was
-//! lost is never created twice.
+//! Delivering discussion entries as issues on Gitea or Forgejo (REST API v1, go-gitea/gitea
+//! `templates/swagger/v1_json.tmpl` at v1.25.4; docs/sources.md#gitea-api): find or create the
+//! label, then create the issue with the label's id (`CreateIssueOption.labels` takes ids only). A
+//! retried delivery first looks for an issue that already carries the entry's marker, so an issue
+//! whose creation succeeded but whose answer was lost is never created twice.
 //!
 //! Lists come in pages: Gitea answers at most `[api] MAX_RESPONSE_ITEMS` (50 by default) items a
 //! page whatever `limit` asks, and sets `X-Total-Count` (go-gitea/gitea

@@ -1,4 +1,5 @@
-//! Dataset cards: the legacy plural keys, task lists and `configs` (HUB-SPEC 3.2).
+//! Dataset cards: the legacy plural keys, task lists and `configs`
+//! (docs/sources.md#dataset-card-fields, docs/hub-rules.md).
 
 use super::{Report, fields};
 use crate::card::{Node, Value};

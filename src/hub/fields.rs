@@ -1,5 +1,5 @@
 //! Keys the Hub checks on every card type: `license`, `tags`, `datasets`, `widget`,
-//! `base_model`, `language` (HUB-SPEC 3.5, 9.9), and the gating form of models and datasets.
+//! `base_model`, `language`, and the gating form of models and datasets.
 //! The evidence for each rule is in docs/hub-rules.md.
 
 use super::{Report, language, licenses};
@@ -61,7 +61,7 @@ pub(super) fn gated_fields(r: &mut Report<'_>, root: &Node) {
     }
 }
 
-/// `license`: a known id, or a list of known ids (HUB-SPEC 2).
+/// `license`: a known id, or a list of known ids (docs/sources.md#licence-list).
 fn license(r: &mut Report<'_>, n: &Node) {
     match &n.value {
         Value::String(s) if licenses::is_known(s) => {}

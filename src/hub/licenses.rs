@@ -1,7 +1,8 @@
 //! The licence identifiers the Hub accepts, pinned to a dated copy of the Hub's list.
 //!
-//! The list lives in `data/hub-licenses.txt` (copied from HUB-SPEC 2.1, with its date) and is
-//! compiled in, so the binary carries exactly one version and an update is one reviewed diff.
+//! The list lives in `data/hub-licenses.txt` (copied from hub-docs, with its date:
+//! docs/sources.md#licence-list) and is compiled in, so the binary carries exactly one version and
+//! an update is one reviewed diff.
 
 /// The list file, comments included.
 const LIST: &str = include_str!("../../data/hub-licenses.txt");
@@ -18,7 +19,8 @@ pub fn is_known(id: &str) -> bool {
     ids().any(|known| known == id)
 }
 
-/// The Hub's message for a bad `license`: every id in order, then `array` (HUB-SPEC 1.6).
+/// The Hub's message for a bad `license`: every id in order, then `array`
+/// (docs/sources.md#joi-messages).
 pub fn message(label: &str) -> String {
     let mut ids: Vec<&str> = ids().collect();
     ids.push("array");

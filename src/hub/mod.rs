@@ -1,7 +1,7 @@
-//! The Hub's own metadata verification, reproduced: same rules, same messages (HUB-SPEC 1-3, 9).
+//! The Hub's own metadata verification, reproduced: same rules, same messages (docs/hub-rules.md).
 //!
-//! The Hub validates card metadata with a Joi schema (HUB-SPEC 1.6): every problem is reported,
-//! one `- Error:` line each, with Joi's wording and quoted dotted labels
+//! The Hub validates card metadata with a Joi schema (docs/sources.md#joi-messages): every problem
+//! is reported, one `- Error:` line each, with Joi's wording and quoted dotted labels
 //! (`"model-index[0].results[0].dataset.config" must be a string`). A rule gives an error only
 //! where a refusal by the Hub (or its own "YAML Metadata Error" banner) has been seen for that key
 //! and that kind of check; rules the Hub documents but is not seen to enforce (a Space's other
@@ -43,8 +43,8 @@ pub enum RepoType {
 }
 
 impl RepoType {
-    /// The help URL of the missing-metadata warning (HUB-SPEC 1.3; datasets not observed, their
-    /// card documentation is used).
+    /// The help URL of the missing-metadata warning (docs/sources.md#missing-metadata-warning;
+    /// datasets not observed, their card documentation is used).
     pub fn missing_metadata_help(self) -> &'static str {
         match self {
             RepoType::Model => DOCS_URL,

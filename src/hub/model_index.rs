@@ -1,4 +1,5 @@
-//! `model-index`: the evaluation-results structure of model cards (HUB-SPEC 3.1).
+//! `model-index`: the evaluation-results structure of model cards
+//! (docs/sources.md#model-card-fields).
 //!
 //! `[{name, results: [{task: {type*, name}, dataset: {type*, name*, config, split, revision,
 //! args}, metrics: [{type*, value*, name, config, args, verifyToken}], source: {name, url*}}]}]`,

@@ -1,7 +1,7 @@
 //! Space cards: the validated colours and description, and the documented configuration keys
-//! (HUB-SPEC 3.3). Colours and the length of `short_description` are seen enforced (errors); the
-//! other keys are documented only, so they are warnings that say what the Space will do wrong
-//! (docs/hub-rules.md).
+//! (docs/sources.md#space-configuration). Colours and the length of `short_description` are seen
+//! enforced (errors); the other keys are documented only, so they are warnings that say what the
+//! Space will do wrong (docs/hub-rules.md).
 
 use super::{Report, fields, joi_list, js_length};
 use crate::card::{Node, Value};

@@ -266,7 +266,7 @@ fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
     }
     fsck_check(out, repo, layout);
     head_check(out, repo);
-    // Gitea and Forgejo set it in their global git configuration (GIT-FORGE.md 1.4).
+    // Gitea and Forgejo set it in their global git configuration (docs/sources.md#push-options).
     if layout == Layout::Plain
         && super::git_config_get(&repo.join("config"), "receive.advertisePushOptions").as_deref() != Some("true")
     {

@@ -3,9 +3,10 @@
 //! - plain git: `<repo>/hooks/pre-receive` and `post-receive` (or the `core.hooksPath` folder);
 //!   an existing hook is kept as `<hook>.hubgate-chained` and still runs, with the same input;
 //! - Gitea and Forgejo: `hooks/pre-receive.d/hubgate` and `post-receive.d/hubgate`, which Gitea's
-//!   generated dispatcher runs (GIT-FORGE.md 2.1), or the global `core.hooksPath` folder of newer
-//!   Forgejo (2.5);
-//! - GitLab: `<custom_hooks_dir>/pre-receive.d/hubgate` and `post-receive.d/hubgate` (3.1).
+//!   generated dispatcher runs, or the global `core.hooksPath` folder of newer Forgejo
+//!   (docs/sources.md#gitea-hooks);
+//! - GitLab: `<custom_hooks_dir>/pre-receive.d/hubgate` and `post-receive.d/hubgate`
+//!   (docs/sources.md#gitlab-hooks).
 //!
 //! On plain git it also sets [`SETTINGS`] in each repository (push options for overrides,
 //! `receive.fsckObjects` so git refuses malformed trees); forges own their repositories'
@@ -334,7 +335,8 @@ pub(crate) fn plan_removal(file: &Path, kind: &str, in_d: bool, actions: &mut Ve
 /// (so that `--uninstall` unsets exactly what it set). A setting the administrator already has,
 /// whatever its value, is left alone: uninstalling must give back their configuration as it was.
 pub const SETTINGS: [(&str, &str); 2] = [
-    // Overrides need push options, which receive-pack advertises only when told to (GIT-FORGE 1.4).
+    // Overrides need push options, which receive-pack advertises only when told to
+    // (docs/sources.md#push-options).
     ("receive.advertisePushOptions", "hubgate.setAdvertisePushOptions"),
     // git itself then refuses malformed objects before any hook runs: trees with duplicate
     // entries (two README.md, one of which hubgate would not see), `.git` entries, bad modes.

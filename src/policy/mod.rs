@@ -119,9 +119,10 @@ pub struct Audience {
     pub synonyms: Vec<String>,
 }
 
-/// The Hub refuses files larger than 10 MiB outside LFS/Xet (HUB-SPEC 1.8).
+/// The Hub refuses files larger than 10 MiB outside LFS/Xet (docs/hub-rules.md, push scanners).
 pub const DEFAULT_MAX_FILE: u64 = 10 * 1024 * 1024;
-/// ... and binary files over about 1 MB (HUB-SPEC 1.9; "1MB" read as 10^6 bytes).
+/// ... and binary files over about 1 MB (docs/sources.md#binary-heuristic; "1MB" read as 10^6
+/// bytes).
 pub const DEFAULT_BINARY_MIN: u64 = 1_000_000;
 
 /// The Hub refuses a push that brings a directory with more than 10,000 entries

@@ -1,7 +1,8 @@
 //! The lines git gives pre-receive and post-receive on stdin: `<old> SP <new> SP <ref> LF`.
 //!
 //! An all-zero id means "none": creation when old is zero, deletion when new is zero
-//! (GIT-FORGE.md 1.2; checked by "all zeroes", not by length, so SHA-256 repositories work).
+//! (docs/sources.md#hook-input; checked by "all zeroes", not by length, so SHA-256 repositories
+//! work).
 
 use std::io::Read;
 

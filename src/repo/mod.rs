@@ -1,12 +1,13 @@
 //! Reading cards from a repository's objects with gix, including a push's quarantined objects.
 //!
 //! gix 0.90 ignores `GIT_OBJECT_DIRECTORY` and `GIT_ALTERNATE_OBJECT_DIRECTORIES`, so during
-//! pre-receive a plain `gix::open` cannot see the pushed objects (GIT-FORGE.md 4.1). The verified
-//! workaround (4.2) is applied here and nowhere else: the repository's object store is replaced by
-//! one rooted in a scratch directory *outside* the repository whose `info/alternates` lists the
-//! quarantine directory, then the real object directories. The scratch directory is removed when
-//! the [`Repo`] is dropped. Nothing is ever written through this handle: pre-receive must not
-//! write objects or refs (git refuses ref updates in quarantine, gix does not).
+//! pre-receive a plain `gix::open` cannot see the pushed objects. The verified workaround
+//! (docs/sources.md#gix-quarantine) is applied here and nowhere else: the repository's object store
+//! is replaced by one rooted in a scratch directory *outside* the repository whose
+//! `info/alternates` lists the quarantine directory, then the real object directories. The scratch
+//! directory is removed when the [`Repo`] is dropped. Nothing is ever written through this handle:
+//! pre-receive must not write objects or refs (git refuses ref updates in quarantine, gix does
+//! not).
 
 pub mod branch;
 pub mod name;

@@ -1,9 +1,9 @@
 //! What the pusher (or the administrator running a dry run) reads.
 //!
-//! Hub findings print in the Hub's own framing, byte for byte where HUB-SPEC records it (1.2,
-//! 1.3, 9.7, 9.8); policy findings follow in hubgate's block, which names the ref, the policy and
-//! the rule, shows the card line with its number, and says how to fix it. Plain text, no colour:
-//! git prefixes every line with `remote: `.
+//! Hub findings print in the Hub's own framing, byte for byte where it is on record
+//! (docs/sources.md#rejection-block); policy findings follow in hubgate's block, which names the
+//! ref, the policy and the rule, shows the card line with its number, and says how to fix it. Plain
+//! text, no colour: git prefixes every line with `remote: `.
 
 pub mod inert;
 
@@ -55,10 +55,10 @@ fn render(findings: &[Finding], several: bool) -> String {
     out
 }
 
-/// The Hub's block for one scanner (HUB-SPEC 1.8-1.10): what was found, what to use instead, and
-/// `Offending files:` with `  - <path> (ref: <refname>)` (for directories, `Offending reference:`
-/// and `Offending directories:`, see [`directories`]). At `warn` the first line says the push was
-/// accepted.
+/// The Hub's block for one scanner (docs/sources.md#scanner-blocks): what was found, what to use
+/// instead, and `Offending files:` with `  - <path> (ref: <refname>)` (for directories, `Offending
+/// reference:` and `Offending directories:`, see [`directories`]). At `warn` the first line says
+/// the push was accepted.
 fn scan_block(out: &mut String, code: Code, found: &[&Finding]) {
     let rejected = found.iter().any(|f| f.severity == Severity::Error);
     if code == Code::DirectoryTooManyEntries {
@@ -283,7 +283,7 @@ fn summary(findings: &[Finding]) -> String {
     )
 }
 
-/// The JSON document of `check` and `lint` (CONTRACT.md).
+/// The JSON document of `check` and `lint` (docs/interface.md, as the contract gives it).
 pub fn json(findings: &[Finding]) -> serde_json::Value {
     let masked: Vec<Finding> = findings
         .iter()

@@ -1,5 +1,6 @@
-//! The Hub's push scanners (HUB-SPEC 1.8-1.10, 8): files larger than 10 MiB and binary files
-//! over about 1 MB that are not LFS/Xet pointers, and Hugging Face access tokens.
+//! The Hub's push scanners (docs/hub-rules.md, push scanners; docs/sources.md#scanner-blocks):
+//! files larger than 10 MiB and binary files over about 1 MB that are not LFS/Xet pointers, and
+//! Hugging Face access tokens.
 //!
 //! They look at every blob the push brings ([`walk`]), never at the history. Sizes come from
 //! object headers, so an oversized blob is refused without being read. Each matching policy's
@@ -32,8 +33,9 @@ pub const BINARY_SAMPLE: usize = 8000;
 /// size; past this bound the blob is reported (`scan-incomplete`), never skipped.
 pub const MAX_WHOLE_READ: u64 = 256 * 1024 * 1024;
 
-/// Whether a blob's first bytes make it binary: the test of huggingface_hub's old
-/// `is_binary_file` (HUB-SPEC 1.9), a byte outside `{7,8,9,10,12,13,27} ∪ [0x20, 0xFF] \ {0x7F}`.
+/// Whether a blob's first bytes make it binary: the test of huggingface_hub's old `is_binary_file`
+/// (docs/sources.md#binary-heuristic), a byte outside
+/// `{7,8,9,10,12,13,27} ∪ [0x20, 0xFF] \ {0x7F}`.
 pub fn looks_binary(sample: &[u8]) -> bool {
     sample
         .iter()

@@ -1,17 +1,17 @@
 //! Which blobs a push brings, found at a cost proportional to the push, not to the history.
 //!
 //! The rule (SECURITY.md, "What a push brings"): every blob reachable from the push's new ref
-//! values that the refs before the push do not already reach at the same place. A ref may point
-//! at a commit, or (through tags or directly) at a tree or a blob; a tree or blob target is
-//! scanned whole. For commits, the walk starts at each new tip and goes down the parents until it
-//! meets history the repository's refs already reach: a commit in the push's quarantine is new
-//! (cheap to tell), one outside it is new unless a ref reaches it (objects smuggled in earlier
-//! under a tag to a tree, or present through alternates, are not trusted for being present).
-//! Each new commit's tree is compared with its parents' trees: an entry whose object some parent
-//! has at that level (same place, or moved) is covered by that parent; every other blob is
-//! reported with its path and the first ref that brought it, including files added and deleted
-//! again within the push (the Hub finds those too, HUB-SPEC 1.8). Every tree read on the way is
-//! a new tree and goes through git's fsck rules ([`crate::repo::tree::problems`]).
+//! values that the refs before the push do not already reach at the same place. A ref may point at
+//! a commit, or (through tags or directly) at a tree or a blob; a tree or blob target is scanned
+//! whole. For commits, the walk starts at each new tip and goes down the parents until it meets
+//! history the repository's refs already reach: a commit in the push's quarantine is new (cheap to
+//! tell), one outside it is new unless a ref reaches it (objects smuggled in earlier under a tag to
+//! a tree, or present through alternates, are not trusted for being present). Each new commit's
+//! tree is compared with its parents' trees: an entry whose object some parent has at that level
+//! (same place, or moved) is covered by that parent; every other blob is reported with its path and
+//! the first ref that brought it, including files added and deleted again within the push (the Hub
+//! finds those too, docs/sources.md#history-scan). Every tree read on the way is a new tree and
+//! goes through git's fsck rules ([`crate::repo::tree::problems`]).
 
 use std::collections::{HashMap, HashSet};
 

@@ -104,7 +104,7 @@ codes! {
         "Write `extra_gated_fields:` followed by `Label: text` lines (types: text, checkbox, date_picker, country, select with options), or remove the key.";
     /// A Space configuration key has the wrong type or value.
     HubSpaceConfigInvalid = "hub-space-config-invalid",
-        "A Space configuration key (HUB-SPEC 3.3: sdk, python_version, app_port, ...) has a type or value the Hub's documentation does not allow; the Space may fail to start.",
+        "A Space configuration key (documented in the Hub's Space configuration reference: sdk, python_version, app_port, ...) has a type or value the Hub's documentation does not allow; the Space may fail to start.",
         "Check the key against https://huggingface.co/docs/hub/spaces-config-reference; quote versions such as `python_version: \"3.10\"`.";
     /// A dataset `configs` entry is malformed.
     HubDatasetConfigsInvalid = "hub-dataset-configs-invalid",

@@ -3,7 +3,7 @@
 use crate::util::hubgate;
 
 /// Every real card read by `hubgate card` agrees with the Hub's reference reading
-/// (`expected_hub.jsonl`, produced by ../shared/hub/reference/hub_parse.js).
+/// (`expected_hub.jsonl`, produced by the Hub's reference reading: docs/reference-reading.md).
 #[test]
 fn hubgate_card_agrees_with_the_reference_on_every_fixture() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cards");

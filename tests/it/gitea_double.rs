@@ -1,6 +1,7 @@
 //! A Gitea-compatible test double: no Gitea or Forgejo server can be installed here
-//! (GIT-FORGE.md 2.8), so the few routes hubgate calls are served on 127.0.0.1 following the
-//! request and response schemas of `../shared/forge/gitea-swagger-v1.json` (v1.25.4):
+//! (docs/sources.md#gitea-test-double), so the few routes hubgate calls are served on 127.0.0.1
+//! following the request and response schemas of Gitea's API spec (go-gitea/gitea
+//! `templates/swagger/v1_json.tmpl` at v1.25.4; docs/sources.md#gitea-api):
 //! `GET/POST /api/v1/repos/{owner}/{repo}/labels` (`CreateLabelOption`: name and color
 //! required; 201 `Label`), `GET /api/v1/repos/{owner}/{repo}/issues` (`state`, `labels`, `type`,
 //! `page`, `limit`), `POST /api/v1/repos/{owner}/{repo}/issues` (`CreateIssueOption`: title

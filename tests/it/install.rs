@@ -112,7 +112,8 @@ fn pushes_over_git_daemon_are_checked() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("hubgate: opened discussion #1"));
 }
 
-/// Gitea's generated dispatcher (GIT-FORGE.md 2.1), and a stand-in for its own `.d/gitea` hook.
+/// Gitea's generated dispatcher (docs/sources.md#gitea-hooks), and a stand-in for its own
+/// `.d/gitea` hook.
 fn giteaify(repo: &Path) {
     for kind in ["pre-receive", "post-receive"] {
         let hook = repo.join("hooks").join(kind);

@@ -1,5 +1,5 @@
 //! `hubgate card`: what the gate reads from one card, for authors and for comparison with the
-//! Hub's reading (`../shared/hub/reference/hub_parse.js`).
+//! Hub's reference reading (docs/reference-reading.md).
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -43,7 +43,7 @@ pub enum Format {
     /// What a pusher reads.
     #[default]
     Text,
-    /// One JSON object (CONTRACT.md).
+    /// One JSON object (docs/interface.md).
     Json,
 }
 
@@ -170,8 +170,8 @@ fn print(findings: &[hubgate::verdict::Finding], format: Format, several: bool) 
     Ok(())
 }
 
-/// Hook output as the server shows it: on GitLab, only lines that start with `GL-HOOK-ERR:`
-/// reach its interface, so every line gets the prefix (GIT-FORGE.md 3.1). Everything a hook
+/// Hook output as the server shows it: on GitLab, only lines that start with `GL-HOOK-ERR:` reach
+/// its interface, so every line gets the prefix (docs/sources.md#gitlab-hooks). Everything a hook
 /// prints passes here, so this is where it is made inert for terminals: no control or invisible
 /// format character from a card, ref or push option reaches a `remote:` line.
 fn for_forge(env: &hubgate::env::Env, text: &str) -> String {

@@ -1,5 +1,5 @@
 //! `[policy.gating]`: when a card must (or must not) be gated, what a gated card must carry,
-//! and the field types of `extra_gated_fields` (HUB-SPEC 4.3).
+//! and the field types of `extra_gated_fields` (docs/sources.md#gated-fields).
 
 use super::{Ctx, carries_any};
 use crate::card::{Node, Value};
