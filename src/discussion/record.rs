@@ -39,7 +39,7 @@ fn watched(patterns: &[crate::config::RefPattern], refname: &str, default_branch
     patterns.iter().any(|p| p.matches(refname, default_branch))
 }
 
-/// Records `push` in the store; returns the lines for the pusher ([`deliver`] then takes the
+/// Records `push` in the store; returns the lines for the pusher ([`crate::forge::deliver::deliver`] then takes the
 /// entries to the forge). `all` are the
 /// administrator's policies (the ones matching the repository apply). Every watched ref whose
 /// card changed in a risk-relevant way gets an entry (or, above [`MASS_UPDATE`] such refs, the

@@ -6,7 +6,7 @@
 
 mod code;
 
-pub use code::{Code, markdown};
+pub use code::{Code, Governed, markdown};
 
 use serde::Serialize;
 
