@@ -1,7 +1,10 @@
 // Regenerates tests/fixtures/yaml/expected.jsonl from tests/fixtures/yaml/cases.json with the
 // Hub's YAML parser (js-yaml 4.3.2, the version in ../shared/hub/reference/package.json).
-// Usage: (cd ../shared/hub/reference copy && npm install) then
-//   NODE_PATH=<that copy>/node_modules node scripts/yaml-reference.js
+// Usage: (cd "$(mktemp -d)" && npm install js-yaml@4.3.2) then
+//   NODE_PATH=<that folder>/node_modules node scripts/yaml-reference.js
+// Each line: the input, then either `json` (JSON.stringify of the value, or absent for
+// `undefined`) or `error` (`reason (line:column)` as hub_parse.js prints it; a JavaScript error
+// such as JSON.stringify's on a value that contains itself has no reason: `undefined`).
 const fs = require('fs');
 const yaml = require('js-yaml');
 const dir = __dirname + '/../tests/fixtures/yaml/';
@@ -9,7 +12,7 @@ const cases = JSON.parse(fs.readFileSync(dir + 'cases.json', 'utf8'));
 const out = cases.map((input) => {
   try {
     const v = yaml.load(input);
-    return JSON.stringify({ input, ok: v === undefined ? null : v, undefined: v === undefined });
+    return JSON.stringify(v === undefined ? { input, undefined: true } : { input, json: JSON.stringify(v) });
   } catch (e) {
     return JSON.stringify({ input, error: e.reason + (e.mark ? ` (${e.mark.line + 1}:${e.mark.column + 1})` : '') });
   }

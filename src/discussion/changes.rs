@@ -85,8 +85,10 @@ pub fn compare(old: Option<&Card>, new: Option<&Card>, watch: &Watch) -> Vec<Cha
         }) = card.mapping()
         {
             for e in entries {
-                if (e.key == "gated" || e.key.starts_with("extra_gated_")) && !gating.contains(&e.key) {
-                    gating.push(e.key.clone());
+                if (e.key == "gated" || e.key.starts_with("extra_gated_"))
+                    && !gating.iter().any(|g| e.key == g.as_str())
+                {
+                    gating.push(e.key.to_string());
                 }
             }
         }

@@ -48,8 +48,19 @@ pub(super) fn run(args: Args) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            let doc = json!({"front_matter": card.front_matter.is_some(), "metadata": metadata, "errors": errors, "warnings": warnings});
-            writeln!(out, "{doc}")?;
+            // The metadata as `JSON.stringify` prints it (lone surrogates, `1e+21`), spliced
+            // into the object serde_json prints for the rest.
+            let metadata = match &card.metadata {
+                Metadata::Parsed(Some(node)) => crate::card::yaml::to_json_text(node),
+                _ => "null".to_owned(),
+            };
+            writeln!(
+                out,
+                "{{\"front_matter\":{},\"metadata\":{metadata},\"errors\":{},\"warnings\":{}}}",
+                card.front_matter.is_some(),
+                serde_json::to_string(&errors)?,
+                serde_json::to_string(&warnings)?
+            )?;
         }
         Format::Text => {
             writeln!(

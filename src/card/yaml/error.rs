@@ -1,10 +1,8 @@
-//! Errors of YAML reading, worded as js-yaml 4 words them where we know its wording.
+//! Errors of YAML reading, as js-yaml 4.3.2 words and places them.
 //!
 //! The Hub prints `Invalid YAML in README.md: <reason> (L:C)` followed by js-yaml's snippet
-//! (HUB-SPEC 1.4, 1.7). The reasons below are js-yaml's own texts for the errors a card meets in
-//! practice; for the rarer syntax errors the parser's text is kept, with the same position format.
-
-use serde_saphyr::granit_parser::{ErrorKind as ScanKind, ScanError};
+//! (HUB-SPEC 1.4, 1.7). The reader is a port of js-yaml's loader, so the reason is js-yaml's own
+//! text and the position its `mark`: 1-based, the column in UTF-16 code units.
 
 use super::value::Pos;
 
@@ -25,8 +23,11 @@ pub struct Error {
     pub kind: ErrorKind,
     /// js-yaml's `reason`, without the position.
     pub reason: String,
-    /// 1-based line and column inside the YAML block, when known.
+    /// 1-based line and column inside the YAML block, when known (a column js-yaml reports
+    /// before the start of its line is shown as column 1).
     pub pos: Option<Pos>,
+    /// js-yaml's mark exactly (1-based line and column), which [`Error::headline`] prints.
+    mark: Option<(usize, isize)>,
 }
 
 impl Error {
@@ -36,71 +37,20 @@ impl Error {
             kind,
             reason: reason.into(),
             pos,
+            mark: pos.map(|p| (p.line, p.col as isize)),
         }
     }
 
-    /// Translates a parser error into js-yaml's wording where the two agree on the cause.
-    pub fn from_scan(e: &ScanError, text: &str) -> Self {
-        let marker = e.marker();
-        let mut pos = Pos {
-            line: marker.line(),
-            col: marker.col() + 1,
-        };
-        // Byte offset of the marker (the parser counts characters).
-        let at = text.char_indices().nth(marker.index()).map_or(text.len(), |(i, _)| i);
-        let rest = &text[at..];
-        let reason = match e.kind() {
-            ScanKind::UnexpectedEofFlowSequence
-            | ScanKind::UnexpectedEofFlowMapping
-            | ScanKind::UnexpectedEofImplicitFlowMapping
-            | ScanKind::UnclosedFlowCollection { .. } => {
-                pos = end_of_input(text);
-                "unexpected end of the stream within a flow collection".to_owned()
-            }
-            ScanKind::UnclosedQuotedScalar | ScanKind::InvalidQuotedScalarIndent if rest.trim().is_empty() => {
-                pos = end_of_input(text);
-                let quote = text[..at].chars().rev().find(|c| *c == '"' || *c == '\'');
-                match quote {
-                    Some('"') => "unexpected end of the stream within a double quoted scalar",
-                    _ => "unexpected end of the stream within a single quoted scalar",
-                }
-                .to_owned()
-            }
-            ScanKind::TabNotAllowed | ScanKind::TabInBlockIndentation | ScanKind::TabInIndentation => {
-                // js-yaml points at the start of the indented line.
-                pos.col = 1;
-                "tab characters must not be used in indentation".to_owned()
-            }
-            ScanKind::UnknownAnchor => {
-                let name: String = rest
-                    .trim_start_matches('*')
-                    .chars()
-                    .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
-                    .collect();
-                // js-yaml points just after the alias name.
-                pos.col += 1 + name.chars().count();
-                format!("unidentified alias \"{name}\"")
-            }
-            ScanKind::UnknownQuotedScalarEscape => {
-                // js-yaml points at the character after the backslash.
-                if let Some(offset) = first_bad_escape(rest) {
-                    pos.col += rest[..offset].chars().count();
-                }
-                "unknown escape sequence".to_owned()
-            }
-            ScanKind::MultipleDocumentsUnsupported => {
-                return Error::new(
-                    ErrorKind::Syntax,
-                    "expected a single document in the stream, but found more",
-                    None,
-                );
-            }
-            _ => e.info(),
-        };
+    /// An error at js-yaml's mark: 0-based line, and a 0-based column that may be negative.
+    pub(super) fn at_mark(kind: ErrorKind, reason: String, line: usize, column: isize) -> Self {
         Error {
-            kind: ErrorKind::Syntax,
+            kind,
             reason,
-            pos: Some(pos),
+            pos: Some(Pos {
+                line: line + 1,
+                col: usize::try_from(column + 1).unwrap_or(1).max(1),
+            }),
+            mark: Some((line + 1, column + 1)),
         }
     }
 
@@ -108,36 +58,11 @@ impl Error {
     ///
     /// The position counts lines inside the YAML block, as the Hub's does (HUB-SPEC 6.3).
     pub fn headline(&self) -> String {
-        match self.pos {
-            Some(p) => format!("{} ({}:{})", self.reason, p.line, p.col),
+        match self.mark {
+            Some((line, col)) => format!("{} ({line}:{col})", self.reason),
             None => self.reason.clone(),
         }
     }
-}
-
-/// Where js-yaml reports an unexpected end of input: after the final line break, which js-yaml
-/// adds when the text lacks one.
-fn end_of_input(text: &str) -> Pos {
-    let breaks = crate::card::front_matter::line_breaks(text);
-    let ends_with_break = text.ends_with('\n') || text.ends_with('\r');
-    Pos {
-        line: breaks + if ends_with_break { 1 } else { 2 },
-        col: 1,
-    }
-}
-
-/// Byte offset of the first character after a backslash that is not a YAML escape.
-fn first_bad_escape(quoted: &str) -> Option<usize> {
-    let mut chars = quoted.char_indices();
-    while let Some((_, c)) = chars.next() {
-        if c == '\\' {
-            let (i, next) = chars.next()?;
-            if !"0abt\tnvfre \"/\\N_LPxuU\r\n".contains(next) {
-                return Some(i);
-            }
-        }
-    }
-    None
 }
 
 /// js-yaml's numbered excerpt under an error: three lines before, two after, a `---^` pointer.

@@ -2,9 +2,90 @@
 //!
 //! Every node remembers where it starts in the card, so a policy finding can show the pusher the
 //! offending line. The shapes are JavaScript's: numbers are `f64`, mapping keys are strings, and
-//! the key order of a mapping is the order in which keys were first inserted.
+//! the key order of a mapping is the order in which keys were first inserted. Strings are
+//! JavaScript's too ([`JsString`]): a `"\ud800"` escape makes a lone surrogate, which a Rust
+//! `String` cannot hold, so the exact UTF-16 is kept beside the text callers read.
+
+use std::fmt;
+use std::ops::Deref;
 
 use serde_json::Map;
+
+/// A JavaScript string as js-yaml produced it.
+///
+/// Callers read it as `&str` (through `Deref`); a lone surrogate, which only a `\u` or `\U`
+/// escape in a double-quoted scalar can make, reads there as U+FFFD. The exact UTF-16 is kept
+/// only for such strings, so that the JSON printed for a card is the JSON `JSON.stringify` prints
+/// (`"\ud800"`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JsString {
+    text: String,
+    lone: Option<Box<[u16]>>,
+}
+
+impl JsString {
+    /// The string of UTF-16 code units `units`.
+    pub fn from_utf16(units: &[u16]) -> Self {
+        match String::from_utf16(units) {
+            Ok(text) => JsString { text, lone: None },
+            Err(_) => JsString {
+                text: String::from_utf16_lossy(units),
+                lone: Some(units.into()),
+            },
+        }
+    }
+
+    /// The text, with any lone surrogate replaced by U+FFFD.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The exact UTF-16 code units when the string holds a lone surrogate.
+    pub fn lone_surrogates(&self) -> Option<&[u16]> {
+        self.lone.as_deref()
+    }
+}
+
+impl Deref for JsString {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for JsString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl From<&str> for JsString {
+    fn from(text: &str) -> Self {
+        JsString {
+            text: text.to_owned(),
+            lone: None,
+        }
+    }
+}
+
+impl From<String> for JsString {
+    fn from(text: String) -> Self {
+        JsString { text, lone: None }
+    }
+}
+
+impl PartialEq<str> for JsString {
+    fn eq(&self, other: &str) -> bool {
+        self.lone.is_none() && self.text == other
+    }
+}
+
+impl PartialEq<&str> for JsString {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
 
 /// A position in the YAML block: 1-based line and column, as js-yaml prints them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,7 +115,7 @@ pub enum Value {
     /// Every number is a double in JavaScript; integers too.
     Number(f64),
     /// A string, including every quoted or block scalar.
-    String(String),
+    String(JsString),
     /// A timestamp, kept as the ISO-8601 text `Date.toJSON` would print.
     Timestamp(String),
     /// `!!binary`: js-yaml gives a `Uint8Array`.
@@ -49,7 +130,7 @@ pub enum Value {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// The key as JavaScript's `String(key)` gives it.
-    pub key: String,
+    pub key: JsString,
     /// Where the key starts.
     pub key_pos: Pos,
     /// The value.
@@ -60,7 +141,7 @@ impl Node {
     /// The value under `key` when this node is a mapping.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
-            Value::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.value),
+            Value::Map(entries) => entries.iter().find(|e| e.key == *key).map(|e| &e.value),
             _ => None,
         }
     }
@@ -68,7 +149,7 @@ impl Node {
     /// The entry (with the key's position) under `key` when this node is a mapping.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         match &self.value {
-            Value::Map(entries) => entries.iter().find(|e| e.key == key),
+            Value::Map(entries) => entries.iter().find(|e| e.key == *key),
             _ => None,
         }
     }
@@ -76,7 +157,7 @@ impl Node {
     /// The string when this node is one.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
-            Value::String(s) => Some(s),
+            Value::String(s) => Some(s.as_str()),
             _ => None,
         }
     }
@@ -107,7 +188,8 @@ impl Value {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Number(n) => number_to_json(*n),
-            Value::String(s) | Value::Timestamp(s) => J::String(s.clone()),
+            Value::String(s) => J::String(s.as_str().to_owned()),
+            Value::Timestamp(s) => J::String(s.clone()),
             Value::Bytes(bytes) => J::Object(
                 bytes
                     .iter()
@@ -124,10 +206,10 @@ impl Value {
                 indexed.sort_by_key(|(i, _)| *i);
                 let mut map = Map::new();
                 for (_, e) in &indexed {
-                    map.insert(e.key.clone(), e.value.to_json());
+                    map.insert(e.key.as_str().to_owned(), e.value.to_json());
                 }
                 for e in entries.iter().filter(|e| array_index(&e.key).is_none()) {
-                    map.insert(e.key.clone(), e.value.to_json());
+                    map.insert(e.key.as_str().to_owned(), e.value.to_json());
                 }
                 J::Object(map)
             }
@@ -187,7 +269,7 @@ fn js_big_integer(n: f64) -> Option<serde_json::Value> {
 }
 
 /// A canonical array index (`"0"`, `"17"`, not `"01"`), which JavaScript orders first.
-fn array_index(key: &str) -> Option<u32> {
+pub(super) fn array_index(key: &str) -> Option<u32> {
     if key.is_empty() || (key.len() > 1 && key.starts_with('0')) {
         return None;
     }
@@ -195,29 +277,6 @@ fn array_index(key: &str) -> Option<u32> {
         return None;
     }
     key.parse::<u32>().ok().filter(|i| *i < u32::MAX)
-}
-
-/// `String(n)` in JavaScript, for numbers used as mapping keys.
-pub fn js_number_to_string(n: f64) -> String {
-    if n.is_nan() {
-        return "NaN".into();
-    }
-    if n.is_infinite() {
-        return if n > 0.0 { "Infinity".into() } else { "-Infinity".into() };
-    }
-    if n == 0.0 {
-        return "0".into();
-    }
-    if n.fract() == 0.0 && n.abs() < 1e21 {
-        return format!("{n:.0}");
-    }
-    // Rust's shortest round-trip digits match JavaScript's for ordinary magnitudes.
-    let s = format!("{n}");
-    if n.abs() >= 1e21 || n.abs() < 1e-6 {
-        let e = format!("{n:e}");
-        return e.replace("e", "e+").replace("e+-", "e-");
-    }
-    s
 }
 
 #[cfg(test)]
@@ -250,8 +309,8 @@ mod tests {
             number_to_json(12_345_678_901_234_567_890.0).to_string(),
             "12345678901234567000"
         );
-        assert_eq!(js_number_to_string(1.0), "1");
-        assert_eq!(js_number_to_string(3.1), "3.1");
-        assert_eq!(js_number_to_string(1e21), "1e+21");
+        assert_eq!(super::super::json::number_to_string(1.0), "1");
+        assert_eq!(super::super::json::number_to_string(3.1), "3.1");
+        assert_eq!(super::super::json::number_to_string(1e21), "1e+21");
     }
 }
