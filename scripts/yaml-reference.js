@@ -4,7 +4,8 @@
 //   NODE_PATH=<that folder>/node_modules node scripts/yaml-reference.js
 // Each line: the input, then either `json` (JSON.stringify of the value, or absent for
 // `undefined`) or `error` (`reason (line:column)` as hub_parse.js prints it; a JavaScript error
-// such as JSON.stringify's on a value that contains itself has no reason: `undefined`).
+// such as JSON.stringify's on a value that contains itself has no reason: `undefined`) with
+// js-yaml's `snippet` of the lines around the error.
 const fs = require('fs');
 const yaml = require('js-yaml');
 const dir = __dirname + '/../tests/fixtures/yaml/';
@@ -14,7 +15,8 @@ const out = cases.map((input) => {
     const v = yaml.load(input);
     return JSON.stringify(v === undefined ? { input, undefined: true } : { input, json: JSON.stringify(v) });
   } catch (e) {
-    return JSON.stringify({ input, error: e.reason + (e.mark ? ` (${e.mark.line + 1}:${e.mark.column + 1})` : '') });
+    const error = e.reason + (e.mark ? ` (${e.mark.line + 1}:${e.mark.column + 1})` : '');
+    return JSON.stringify({ input, error, snippet: e.mark && e.mark.snippet ? e.mark.snippet : undefined });
   }
 });
 fs.writeFileSync(dir + 'expected.jsonl', out.join('\n') + '\n');

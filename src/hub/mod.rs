@@ -129,10 +129,10 @@ pub fn verify(card: &Card, repo_type: RepoType) -> Vec<Finding> {
                 format!("Invalid YAML in README.md: {}", e.headline()),
             );
             f.file = Some("README.md".into());
-            if let (Some(pos), Some(yaml)) = (e.pos, card.yaml_text()) {
+            if let Some(pos) = e.pos {
                 f.line = card.line_of(pos);
                 f.column = Some(pos.col);
-                f.detail = Some(crate::card::yaml::snippet(yaml, pos));
+                f.detail = e.snippet().map(str::to_owned);
             }
             if code == Code::HubYamlInvalid {
                 f.help = Some(YAML_HELP.into());

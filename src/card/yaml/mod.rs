@@ -1,8 +1,8 @@
 //! Reading the YAML block of a card as the Hub does: js-yaml 4.3.2, bounded against hostile input.
 //!
-//! The reader is a port of js-yaml's own loader ([`loader`]) and of the types of its default
-//! schema ([`types`]), working on JavaScript's values ([`js`]) and turned into the tree the
-//! rest of hubgate reads ([`tree`]). It accepts what js-yaml accepts, reads the same values, and
+//! The reader is a port of js-yaml's own loader (`loader`) and of the types of its default
+//! schema (`types`), working on JavaScript's values (`js`) and turned into the tree the rest of
+//! hubgate reads (`tree`). It accepts what js-yaml accepts, reads the same values, and
 //! refuses the rest with js-yaml's message at js-yaml's position.
 //!
 //! Bounds: js-yaml's own (nesting past 100 levels, more than 10,000 merged keys) are refused in
@@ -21,7 +21,7 @@ mod tree;
 mod types;
 mod value;
 
-pub use error::{Error, ErrorKind, snippet};
+pub use error::{Error, ErrorKind};
 pub use json::to_json_text;
 pub use value::{Entry, JsString, Node, Pos, Value};
 
@@ -29,7 +29,7 @@ pub use value::{Entry, JsString, Node, Pos, Value};
 /// `undefined`).
 pub fn read(text: &str) -> Result<Option<Node>, Error> {
     let fail = |f: loader::Fail| match f.mark {
-        Some(m) => Error::at_mark(f.kind, f.reason, m.line, m.column),
+        Some(m) => Error::at_mark(f.kind, f.reason, m.line, m.column, f.snippet),
         None => Error::new(f.kind, f.reason, None),
     };
     loader::load(text, |document| match document {
@@ -81,6 +81,14 @@ mod tests {
             let got = outcome(input);
             if got != want {
                 failures.push(format!("input {input:?}\n  js-yaml: {want:?}\n  hubgate: {got:?}"));
+            }
+            if let Some(snippet) = case.get("snippet").and_then(|s| s.as_str()) {
+                let ours = read(input).err().and_then(|e| e.snippet().map(str::to_owned));
+                if ours.as_deref() != Some(&*format!("{snippet}\n")) {
+                    failures.push(format!(
+                        "snippet of {input:?}\n  js-yaml: {snippet:?}\n  hubgate: {ours:?}"
+                    ));
+                }
             }
         }
         failures

@@ -7,7 +7,7 @@
 //! as too complex. A value that contains itself (`a: &x [*x]`), which `JSON.stringify` refuses
 //! with a `TypeError`, is refused the way the Hub's reading reports that error.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::js::{JsValue, date};
@@ -25,95 +25,159 @@ pub(super) const MAX_EXPANDED_UNITS: usize = 20 * 1024 * 1024;
 /// without aliases).
 pub(super) const MAX_DEPTH: usize = 200;
 
-struct Builder {
+/// The size of a value's tree once aliases are copied.
+#[derive(Clone, Copy, Default)]
+struct Size {
     nodes: usize,
     units: usize,
-    /// The arrays and objects being copied, to find a value that contains itself.
-    open: HashSet<*const ()>,
+    depth: usize,
+}
+
+impl Size {
+    fn add(self, child: Size) -> Size {
+        Size {
+            nodes: self.nodes.saturating_add(child.nodes),
+            units: self.units.saturating_add(child.units),
+            depth: self.depth.max(child.depth.saturating_add(1)),
+        }
+    }
+}
+
+fn identity(value: &JsValue) -> Option<*const ()> {
+    match value {
+        JsValue::Array(items) => Some(Rc::as_ptr(items).cast()),
+        JsValue::Object(map) => Some(Rc::as_ptr(map).cast()),
+        _ => None,
+    }
+}
+
+/// The size of a scalar's node.
+fn leaf(value: &JsValue) -> Size {
+    match value {
+        JsValue::Str(s) => Size {
+            nodes: 1,
+            units: s.len(),
+            depth: 0,
+        },
+        JsValue::Bytes(b) => Size {
+            nodes: 1 + b.len(),
+            units: 0,
+            depth: 1,
+        },
+        _ => Size {
+            nodes: 1,
+            units: 0,
+            depth: 0,
+        },
+    }
+}
+
+/// Measures the tree of `root` without building it: each shared array or object once, in a
+/// loop (a chain of aliases can be deeper than the stack). A value reached again while it is
+/// being measured contains itself: `JSON.stringify` throws a `TypeError` there.
+fn measure(root: &JsValue) -> Result<Size, Fail> {
+    let mut sizes: HashMap<*const (), Size> = HashMap::new();
+    let mut open: HashSet<*const ()> = HashSet::new();
+    let mut stack: Vec<(JsValue, bool)> = vec![(root.clone(), false)];
+    let children = |value: &JsValue| -> Vec<(JsValue, usize)> {
+        match value {
+            JsValue::Array(items) => items.borrow().iter().map(|s| (s.value.clone(), 0)).collect(),
+            JsValue::Object(map) => map
+                .borrow()
+                .props()
+                .iter()
+                .map(|p| (p.value.clone(), p.key.len()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    while let Some((value, entered)) = stack.pop() {
+        let Some(id) = identity(&value) else { continue };
+        if sizes.contains_key(&id) {
+            continue;
+        }
+        if !entered {
+            open.insert(id);
+            stack.push((value.clone(), true));
+            for (child, _) in children(&value) {
+                if let Some(child_id) = identity(&child) {
+                    if open.contains(&child_id) {
+                        return Err(Fail::type_error());
+                    }
+                    if !sizes.contains_key(&child_id) {
+                        stack.push((child, false));
+                    }
+                }
+            }
+            continue;
+        }
+        let mut size = Size {
+            nodes: 1,
+            units: 0,
+            depth: 1,
+        };
+        for (child, key_units) in children(&value) {
+            let child_size = match identity(&child) {
+                Some(child_id) => sizes.get(&child_id).copied().unwrap_or_default(),
+                None => leaf(&child),
+            };
+            size = size.add(child_size);
+            size.units = size.units.saturating_add(key_units);
+        }
+        open.remove(&id);
+        sizes.insert(id, size);
+    }
+    Ok(match identity(root) {
+        Some(id) => sizes.get(&id).copied().unwrap_or_default(),
+        None => leaf(root),
+    })
 }
 
 /// The tree of `value`, which starts at `pos`.
 pub(super) fn build(value: &JsValue, pos: Pos) -> Result<Node, Fail> {
-    let mut b = Builder {
-        nodes: 0,
-        units: 0,
-        open: HashSet::new(),
-    };
-    b.node(value, pos, 0)
+    let size = measure(value)?;
+    if size.nodes > MAX_EXPANDED_NODES {
+        return Err(Fail::budget(format!(
+            "the metadata expands to more than {MAX_EXPANDED_NODES} nodes (alias bomb?)"
+        )));
+    }
+    if size.units > MAX_EXPANDED_UNITS {
+        return Err(Fail::budget(format!(
+            "the metadata expands to more than {MAX_EXPANDED_UNITS} characters"
+        )));
+    }
+    if size.depth > MAX_DEPTH {
+        return Err(Fail::budget(format!(
+            "the metadata nests more than {MAX_DEPTH} levels deep once aliases are expanded"
+        )));
+    }
+    Ok(node(value, pos))
 }
 
-impl Builder {
-    fn charge(&mut self, nodes: usize, units: usize) -> Result<(), Fail> {
-        self.nodes += nodes;
-        self.units = self.units.saturating_add(units);
-        if self.nodes > MAX_EXPANDED_NODES {
-            return Err(Fail::budget(format!(
-                "the metadata expands to more than {MAX_EXPANDED_NODES} nodes (alias bomb?)"
-            )));
-        }
-        if self.units > MAX_EXPANDED_UNITS {
-            return Err(Fail::budget(format!(
-                "the metadata expands to more than {MAX_EXPANDED_UNITS} characters"
-            )));
-        }
-        Ok(())
-    }
-
-    fn node(&mut self, value: &JsValue, pos: Pos, depth: usize) -> Result<Node, Fail> {
-        if depth > MAX_DEPTH {
-            return Err(Fail::budget(format!(
-                "the metadata nests more than {MAX_DEPTH} levels deep once aliases are expanded"
-            )));
-        }
-        self.charge(1, 0)?;
-        let value = match value {
-            JsValue::Null => Value::Null,
-            JsValue::Bool(b) => Value::Bool(*b),
-            JsValue::Number(n) => Value::Number(*n),
-            JsValue::Str(s) => {
-                self.charge(0, s.len())?;
-                Value::String(JsString::from_utf16(s))
-            }
-            // `toJSON` of an invalid date is null; js-yaml's dates are always valid.
-            JsValue::Date(t) => date::to_iso(*t).map_or(Value::Null, Value::Timestamp),
-            JsValue::Bytes(bytes) => {
-                self.charge(bytes.len(), 0)?;
-                Value::Bytes(bytes.to_vec())
-            }
-            JsValue::Array(items) => {
-                let id = Rc::as_ptr(items).cast::<()>();
-                if !self.open.insert(id) {
-                    return Err(Fail::type_error());
-                }
-                let slots = items.borrow().clone();
-                let mut out = Vec::with_capacity(slots.len());
-                for slot in &slots {
-                    out.push(self.node(&slot.value, slot.pos, depth + 1)?);
-                }
-                self.open.remove(&id);
-                Value::Seq(out)
-            }
-            JsValue::Object(map) => {
-                let id = Rc::as_ptr(map).cast::<()>();
-                if !self.open.insert(id) {
-                    return Err(Fail::type_error());
-                }
-                let props = map.borrow().props().to_vec();
-                let mut out = Vec::with_capacity(props.len());
-                for p in &props {
-                    self.charge(0, p.key.len())?;
-                    out.push(Entry {
-                        key: JsString::from_utf16(&p.key),
-                        key_pos: p.key_pos,
-                        value: self.node(&p.value, p.pos, depth + 1)?,
-                    });
-                }
-                self.open.remove(&id);
-                Value::Map(out)
-            }
-        };
-        Ok(Node { value, pos })
-    }
+/// Copies `value` into a tree; [`measure`] has bounded its size and depth and ruled out cycles.
+fn node(value: &JsValue, pos: Pos) -> Node {
+    let value = match value {
+        JsValue::Null => Value::Null,
+        JsValue::Bool(b) => Value::Bool(*b),
+        JsValue::Number(n) => Value::Number(*n),
+        JsValue::Str(s) => Value::String(JsString::from_utf16(s)),
+        // `toJSON` of an invalid date is null; js-yaml's dates are always valid.
+        JsValue::Date(t) => date::to_iso(*t).map_or(Value::Null, Value::Timestamp),
+        JsValue::Bytes(bytes) => Value::Bytes(bytes.to_vec()),
+        JsValue::Array(items) => Value::Seq(items.borrow().iter().map(|s| node(&s.value, s.pos)).collect()),
+        JsValue::Object(map) => Value::Map(
+            map.borrow()
+                .props()
+                .iter()
+                .map(|p| Entry {
+                    key: JsString::from_utf16(&p.key),
+                    key_pos: p.key_pos,
+                    value: node(&p.value, p.pos),
+                })
+                .collect(),
+        ),
+    };
+    Node { value, pos }
 }
 
 #[cfg(test)]
@@ -196,8 +260,9 @@ mod tests {
 
     #[test]
     fn keys_made_from_long_aliased_values_are_bounded() {
-        let items = vec!["xxxxxxxxxxxxxxxx"; 1 << 16].join(", ");
-        let text = format!("a: &a [{items}]\nb:\n{}", "- {? *a : 1}\n".repeat(64));
+        // A 2 MiB key, 20 times over.
+        let items = vec!["x".repeat(8192); 256].join(", ");
+        let text = format!("a: &a [{items}]\nb:\n{}", "- {? *a : 1}\n".repeat(20));
         assert_eq!(kind(&text), Some(ErrorKind::Budget));
     }
 }

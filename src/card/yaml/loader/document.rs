@@ -53,7 +53,8 @@ pub(super) fn load_documents(input: &str) -> R<State> {
     };
     if let Some(at) = null_at {
         state.position = at;
-        return Err(state.fail("null byte is not allowed in input"));
+        // The `\0` terminator is not appended yet: js-yaml's snippet loses the last character.
+        return Err(state.fail_in("null byte is not allowed in input", length.saturating_sub(1)));
     }
     while state.cur() == c(b' ') {
         state.line_indent += 1;

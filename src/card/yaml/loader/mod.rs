@@ -120,6 +120,8 @@ pub(super) struct Fail {
     pub reason: String,
     /// js-yaml's `mark`, if the error has one.
     pub mark: Option<Mark>,
+    /// js-yaml's snippet of the lines around the mark.
+    pub snippet: Option<String>,
 }
 
 impl Fail {
@@ -130,6 +132,7 @@ impl Fail {
             kind: ErrorKind::Syntax,
             reason: "undefined".into(),
             mark: None,
+            snippet: None,
         }
     }
 
@@ -139,6 +142,7 @@ impl Fail {
             kind: ErrorKind::Budget,
             reason: reason.into(),
             mark: None,
+            snippet: None,
         }
     }
 }
@@ -221,8 +225,15 @@ impl State {
         self.input.get(from..to).unwrap_or(&[])
     }
 
-    /// `throwError`: the reason with the current line and column.
+    /// `throwError`: the reason with the current line and column, and js-yaml's snippet of the
+    /// input (without the final `\0`) around the position.
     fn fail(&self, reason: impl Into<String>) -> Fail {
+        self.fail_in(reason, self.length)
+    }
+
+    /// [`State::fail`] with the snippet taken from the first `buffer_length` code units.
+    fn fail_in(&self, reason: impl Into<String>, buffer_length: usize) -> Fail {
+        let buffer = self.slice(0, buffer_length);
         Fail {
             kind: ErrorKind::Syntax,
             reason: reason.into(),
@@ -230,6 +241,7 @@ impl State {
                 line: self.line,
                 column: self.position as isize - self.line_start as isize,
             }),
+            snippet: super::error::make_snippet(buffer, self.position, self.line),
         }
     }
 
@@ -393,6 +405,7 @@ pub(super) fn load<T>(text: &str, with: impl FnOnce(Option<(&JsValue, Pos)>) -> 
             kind: ErrorKind::Syntax,
             reason: "expected a single document in the stream, but found more".into(),
             mark: None,
+            snippet: None,
         }),
     }
 }
