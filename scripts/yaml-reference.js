@@ -5,7 +5,8 @@
 // Each line: the input, then either `json` (JSON.stringify of the value, or absent for
 // `undefined`) or `error` (`reason (line:column)` as hub_parse.js prints it; a JavaScript error
 // such as JSON.stringify's on a value that contains itself has no reason: `undefined`) with
-// js-yaml's `snippet` of the lines around the error.
+// js-yaml's `snippet` of the lines around the error (a surrogate pair its ` ... ` cuts in two
+// shows as U+FFFD, as Node prints it).
 const fs = require('fs');
 const yaml = require('js-yaml');
 const dir = __dirname + '/../tests/fixtures/yaml/';
@@ -16,7 +17,7 @@ const out = cases.map((input) => {
     return JSON.stringify(v === undefined ? { input, undefined: true } : { input, json: JSON.stringify(v) });
   } catch (e) {
     const error = e.reason + (e.mark ? ` (${e.mark.line + 1}:${e.mark.column + 1})` : '');
-    return JSON.stringify({ input, error, snippet: e.mark && e.mark.snippet ? e.mark.snippet : undefined });
+    return JSON.stringify({ input, error, snippet: e.mark && e.mark.snippet ? e.mark.snippet.toWellFormed() : undefined });
   }
 });
 fs.writeFileSync(dir + 'expected.jsonl', out.join('\n') + '\n');

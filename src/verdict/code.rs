@@ -44,7 +44,7 @@ codes! {
         "Fix the YAML at the line and column given; quote values, remove the duplicate key or the Python tag.";
     /// Bounded reading refused the block.
     HubYamlTooComplex = "hub-yaml-too-complex",
-        "The front matter is too large, too deeply nested or expands too much through aliases to be checked safely.",
+        "The front matter is too large (more than 250,000 nodes) or expands too much through aliases (past 1,000,000 nodes, 20 Mi characters or 200 levels) to be checked safely. Nesting past 100 levels is refused as the Hub refuses it (hub-yaml-invalid: nesting exceeded maxDepth (100)).",
         "Simplify the metadata: remove alias chains, deep nesting or very large generated blocks.";
     /// The block is not a mapping.
     HubMetadataInvalid = "hub-metadata-invalid",

@@ -86,7 +86,8 @@ impl Error {
 /// ` ... `, everything counted in UTF-16 code units.
 ///
 /// `buffer` is the text js-yaml's mark holds, `position` an index into it and `line` the 0-based
-/// line js-yaml reports. The result ends with a line break, unlike js-yaml's, for printing.
+/// line js-yaml reports. The result ends with a line break, unlike js-yaml's, for printing; a
+/// surrogate pair that the cut splits shows as U+FFFD, as Node prints the half it keeps.
 pub(super) fn make_snippet(buffer: &[u16], position: usize, line: usize) -> Option<String> {
     const MAX_LENGTH: usize = 79;
     const INDENT: usize = 1;
