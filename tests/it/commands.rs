@@ -79,6 +79,27 @@ fn card_prints_metadata_as_the_hub_reads_it() {
 }
 
 #[test]
+fn card_json_is_the_text_json_stringify_prints() {
+    // Lone surrogates, JavaScript's number formats, array-index keys first, a byte array: the
+    // metadata text equals what the Hub's reading (`JSON.stringify` in hub_parse.js) prints.
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("c.md"),
+        "---\na: \"\\ud800x\"\nb: 0.000001\nc: 100000000000000000000\nd: 1e21\ne: 12345678901234567890\n\
+         \"\\ud800\": 1\ng: !!binary QUJD\nh: .nan\n2: x\n1: y\n---\n",
+    )
+    .expect("write");
+    let o = hubgate(dir.path(), &["card", "--format", "json", "c.md"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.starts_with(
+            r#"{"front_matter":true,"metadata":{"1":"y","2":"x","a":"\ud800x","b":0.000001,"c":100000000000000000000,"d":1e+21,"e":12345678901234567000,"\ud800":1,"g":{"0":65,"1":66,"2":67},"h":null},"errors":[]"#
+        ),
+        "{out}"
+    );
+}
+
+#[test]
 fn demo_runs_end_to_end() {
     let dir = tempfile::tempdir().expect("tmp");
     let o = hubgate(dir.path(), &["demo"]);
