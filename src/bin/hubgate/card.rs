@@ -51,7 +51,7 @@ pub(super) fn run(args: Args) -> Result<ExitCode> {
             // The metadata as `JSON.stringify` prints it (lone surrogates, `1e+21`), spliced
             // into the object serde_json prints for the rest.
             let metadata = match &card.metadata {
-                Metadata::Parsed(Some(node)) => crate::card::yaml::to_json_text(node),
+                Metadata::Parsed(Some(node)) => hubgate::card::yaml::to_json_text(node),
                 _ => "null".to_owned(),
             };
             writeln!(

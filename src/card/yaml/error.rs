@@ -1,7 +1,7 @@
 //! Errors of YAML reading, as js-yaml 4.3.2 words and places them.
 //!
 //! The Hub prints `Invalid YAML in README.md: <reason> (L:C)` followed by js-yaml's snippet
-//! (HUB-SPEC 1.4, 1.7). The reader is a port of js-yaml's loader, so the reason is js-yaml's own
+//! (docs/sources.md#yaml-error-format). The reader is a port of js-yaml's loader, so the reason is js-yaml's own
 //! text and the position its `mark`: 1-based, the column in UTF-16 code units.
 
 use super::value::Pos;
@@ -72,7 +72,7 @@ impl Error {
 
     /// `reason (L:C)`, as js-yaml's `message` starts.
     ///
-    /// The position counts lines inside the YAML block, as the Hub's does (HUB-SPEC 6.3).
+    /// The position counts lines inside the YAML block, as the Hub's does (docs/sources.md#yaml-error-format).
     pub fn headline(&self) -> String {
         match self.mark {
             Some((line, col)) => format!("{} ({line}:{col})", self.reason),
