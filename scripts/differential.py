@@ -3,7 +3,7 @@
 
 Generates N cards from a grammar of the YAML that trips parsers (YAML 1.1 booleans, octal-looking
 numbers, versions, dates, quoting, anchors and merge keys, flow collections, tags, duplicate keys,
-tabs, CRLF, BOMs, fences), reads each with ../shared/hub/reference/hub_parse.js (js-yaml 4) and
+tabs, CRLF, BOMs, fences), reads each with scripts/hub-reference.js (js-yaml 4.3.2) and
 with `hubgate card --format json`, and prints every disagreement on the front matter, the
 metadata, or the error (as `reason (L:C)`).
 

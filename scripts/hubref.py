@@ -1,6 +1,6 @@
 """The pieces the differential scripts share: the Hub's reference reading and `hubgate card`.
 
-The reference is ../shared/hub/reference/hub_parse.js (the Hub's front-matter regex with
+The reference is scripts/hub-reference.js (the Hub's front-matter regex with
 JavaScript semantics, then js-yaml), run by node with js-yaml 4.3.2 installed from npm into a
 temporary folder. `compare` puts one reference record next to one `hubgate card --format json`
 output and names every way they differ, most serious first:
@@ -26,7 +26,7 @@ import subprocess
 
 JS_YAML = "4.3.2"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REFERENCE_SRC = os.path.normpath(os.path.join(ROOT, "..", "shared", "hub", "reference"))
+REFERENCE_SRC = os.path.join(ROOT, "scripts")
 # The findings that say how the block was read (the rest are the Hub's rules on the values).
 READ_CODES = ("hub-yaml-invalid", "hub-yaml-too-complex", "hub-metadata-invalid")
 CLASSES = ("front-matter", "hub-accepts", "hub-refuses", "metadata", "number-text", "message", "position", "fault")
@@ -55,10 +55,11 @@ POSITION = re.compile(r" \((\d+):(\d+)\)\Z")
 
 
 def setup_reference(work):
-    """Copies hub_parse.js into WORK/ref, installs js-yaml there; returns the script's path."""
+    """Copies scripts/hub-reference.js into WORK/ref, installs js-yaml there; returns the script's
+    path."""
     ref = os.path.join(work, "ref")
     os.makedirs(ref, exist_ok=True)
-    shutil.copy(os.path.join(REFERENCE_SRC, "hub_parse.js"), ref)
+    shutil.copy(os.path.join(REFERENCE_SRC, "hub-reference.js"), os.path.join(ref, "hub_parse.js"))
     subprocess.run(
         ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", ref, f"js-yaml@{JS_YAML}"],
         check=True, capture_output=True,

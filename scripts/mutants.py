@@ -2,11 +2,11 @@
 """Mutation differential: `hubgate card` against the Hub's reading on broken variants of real cards.
 
 Takes every card under tests/fixtures/ (the `*.md` files holding a front-matter block, found
-recursively) and under ../shared/cards/, identical files once, and makes seeded mutants of each
+recursively) and under ../shared/cards/ when that folder is there, identical files once, and makes seeded mutants of each
 front matter: YAML-significant characters inserted or deleted, lines re-indented, joined, split,
 duplicated and swapped, tabs, control characters (NUL, DEL, NEL, U+2028...), BOMs at the start
 and inside, document markers and directives, CRLF and CR line ends, astral characters (emoji)
-before an error point. Each mutant is read by ../shared/hub/reference/hub_parse.js (node, js-yaml
+before an error point. Each mutant is read by scripts/hub-reference.js (node, js-yaml
 4.3.2 installed from npm into a temporary folder) and by `hubgate card --format json`, and
 compared (scripts/hubref.py): acceptance, front matter, metadata (JSON values, numbers exactly
 and as JavaScript prints them), and the error's message and `(line:col)`.
@@ -78,7 +78,12 @@ def find_cards():
     cards, seen = [], set()
     for label, base in SOURCES:
         if not os.path.isdir(base):
-            fail(f"{base} is missing (the cards to mutate)")
+            if label == "tests/fixtures":
+                fail(f"{base} is missing (the cards to mutate)")
+            # ../shared is beside the project on its developers' machines, not in every clone;
+            # tests/fixtures holds copies of its cards.
+            print(f"mutants.py: {label} is not here; mutating the cards under tests/fixtures only")
+            continue
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames.sort()
             for fn in sorted(filenames):
