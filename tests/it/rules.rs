@@ -352,3 +352,17 @@ fn findings_point_at_the_line_that_caused_them() {
         "{remote}"
     );
 }
+
+/// `extra_gated_prompt: !` is null for js-yaml (a non-specific tag on an empty node), so the card
+/// is not gated: a gating policy refuses it (the earlier reader read `""` and let it through).
+#[test]
+fn an_empty_tagged_gating_prompt_does_not_gate_the_card() {
+    let gating =
+        "[[policy]]\nname = \"p\"\nrepos = [\"acme/*\"]\n[policy.gating]\nwhen-tags = [\"not-for-all-audiences\"]\n";
+    let (ok, remote) = push_with(
+        gating,
+        "---\nlicense: mit\ntags:\n- not-for-all-audiences\nextra_gated_prompt: !\n---\n",
+    );
+    assert!(!ok, "{remote}");
+    assert!(remote.contains("error[gating-required]"), "{remote}");
+}
