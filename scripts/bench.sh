@@ -324,3 +324,6 @@ if count.returncode != 0:
 print(f"post-receive writing one entry on a store of 100,000 entries (seeded in {seed_s:.1f} s): median {statistics.median(writes):.2f} ms, "
       f"max {max(writes):.2f} ms over {runs} entries; repository growth per entry (loose objects) median {statistics.median(grows) / 1e3:.1f} kB")
 PY
+
+# Issue 12: 1,000 refs, each a different card, against one git cat-file --batch reading them.
+python3 scripts/bench_cards.py "$BIN" "$RUNS"
