@@ -71,11 +71,20 @@ pub enum Blob {
     TooLarge(u64),
 }
 
+/// A small cache of decoded pack entries (64 entries, gix's static LRU): delta chains are
+/// decoded once per run instead of once per object read.
+fn pack_cache() -> Box<gix::odb::cache::PackCache> {
+    Box::<gix::odb::pack::cache::lru::StaticLinkedList<64>>::default()
+}
+
 impl Repo {
     /// Opens the repository at `git_dir` (no discovery upwards), seeing `quarantine` if given.
     pub fn open(git_dir: &Path, quarantine: &Quarantine) -> Result<Repo> {
         let mut repo = gix::open_opts(git_dir, gix::open::Options::isolated())
             .with_context(|| format!("cannot open the repository at {}", git_dir.display()))?;
+        // Deltified objects (a push's pack, or a repository's, where similar cards are deltas of
+        // each other) would otherwise be rebuilt from their base at every read.
+        repo.objects.set_pack_cache(pack_cache);
         let mut scratch = None;
         let mut pushed = None;
         let mut prefixes = None;
@@ -95,7 +104,8 @@ impl Repo {
             }
             std::fs::write(info.join("alternates"), lines)?;
             let hash = repo.object_hash();
-            let handle = gix::odb::at(dir.path(), hash).context("cannot open the quarantined objects")?;
+            let mut handle = gix::odb::at(dir.path(), hash).context("cannot open the quarantined objects")?;
+            handle.set_pack_cache(pack_cache);
             repo.objects = gix::odb::memory::Proxy::new(handle, hash);
             let abs = std::path::absolute(objdir).context("cannot resolve the quarantine path")?;
             pushed = Some(gix::odb::at(&abs, hash).context("cannot open the quarantine directory")?);
