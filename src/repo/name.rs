@@ -87,8 +87,9 @@ fn components(p: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Removes `.` and resolves `..` lexically (hooks run with `GIT_DIR=.`).
-fn normalize(p: &Path) -> PathBuf {
+/// Removes `.` and resolves `..` lexically (hooks run with `GIT_DIR=.`); also what the pusher's
+/// view of server paths (`report::inert`) compares with.
+pub fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {

@@ -16,7 +16,7 @@
 //! Replacement is visible (`?`) rather than silent, so that an administrator sees that something
 //! was there.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// What a hostile character becomes.
 const REPLACEMENT: char = '?';
@@ -108,7 +108,7 @@ pub fn title(text: &str, max: usize) -> String {
 fn roots(git_dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Ok(abs) = std::path::absolute(git_dir) {
-        out.push(normalise(&abs));
+        out.push(crate::repo::name::normalize(&abs));
     }
     if let Ok(canon) = git_dir.canonicalize() {
         out.push(canon);
@@ -118,26 +118,11 @@ fn roots(git_dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// `.` and `..` removed lexically.
-fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// A path as a pusher may see it: relative to the repository when inside it
 /// (`hubgate/pending/<file>`), `<repository>` for the repository itself, else its last component
 /// after `.../`.
 pub fn in_repo(path: &Path, git_dir: &Path) -> String {
-    let abs = std::path::absolute(path).map_or_else(|_| path.to_owned(), |p| normalise(&p));
+    let abs = std::path::absolute(path).map_or_else(|_| path.to_owned(), |p| crate::repo::name::normalize(&p));
     for root in roots(git_dir) {
         for candidate in [&abs, &path.to_owned()] {
             if let Ok(rest) = candidate.strip_prefix(&root) {
@@ -150,7 +135,7 @@ pub fn in_repo(path: &Path, git_dir: &Path) -> String {
         }
     }
     if path.is_relative() {
-        return line(&normalise(path).to_string_lossy());
+        return line(&crate::repo::name::normalize(path).to_string_lossy());
     }
     match path.file_name() {
         Some(name) => format!(".../{}", line(&name.to_string_lossy())),
