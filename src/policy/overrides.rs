@@ -86,7 +86,7 @@ pub fn apply(
                 if overridden == 1 { "" } else { "s" }
             ),
         )
-        .with_help("the discussion entry of this push records the override");
+        .with_help("the discussion entry of this push records the override (where the server records discussions; `[discussions] enabled = false` turns that off)");
         f.refname = findings.iter().find_map(|f| f.refname.clone());
         findings.push(f);
     }
