@@ -160,12 +160,8 @@ impl Config {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         toml::from_str(&text).map_err(|e| {
             let at = e.span().map(|s| {
-                let before = &text[..s.start.min(text.len())];
-                format!(
-                    ":{}:{}",
-                    before.matches('\n').count() + 1,
-                    before.rsplit('\n').next().map_or(0, str::len) + 1
-                )
+                let (line, column) = crate::text::LineIndex::new(&text).line_col(&text, s.start);
+                format!(":{line}:{column}")
             });
             anyhow::anyhow!(
                 "{}{}: {} [{}]",

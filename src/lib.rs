@@ -12,5 +12,6 @@ pub mod push;
 pub mod repo;
 pub mod report;
 pub mod scan;
+pub mod text;
 pub mod time;
 pub mod verdict;

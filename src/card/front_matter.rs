@@ -59,7 +59,9 @@ pub fn find(text: &str) -> Option<FrontMatter> {
     for &len in openers {
         let start = after_fence + len;
         if let Some((yaml_end, end)) = closing(text, start) {
-            let first_line = 1 + line_breaks(&text[..start]);
+            // The prefix alone: the opener's `\r` ends its line even where a `\n` follows it
+            // (the regex backtracked to `\r`), as the YAML reader of the block counts it.
+            let first_line = crate::text::LineIndex::new(&text[..start]).count();
             return Some(FrontMatter {
                 yaml: start..yaml_end,
                 body_start: end,
@@ -101,25 +103,6 @@ fn closing(text: &str, from: usize) -> Option<(usize, usize)> {
         p += 1;
     }
     None
-}
-
-/// Line breaks as YAML counts them: `\r\n`, `\r` and `\n` each end one line.
-pub fn line_breaks(text: &str) -> usize {
-    let b = text.as_bytes();
-    let mut n = 0;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\r' if b.get(i + 1) == Some(&b'\n') => {
-                n += 1;
-                i += 1;
-            }
-            b'\r' | b'\n' => n += 1,
-            _ => {}
-        }
-        i += 1;
-    }
-    n
 }
 
 #[cfg(test)]

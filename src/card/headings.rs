@@ -13,6 +13,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
+use crate::text::LineIndex;
+
 /// A heading of the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
@@ -86,8 +88,15 @@ pub fn names(heading: &str, name: &str) -> bool {
 
 /// Reads the headings of `body`, a card's text from `body_start` on; lines are card lines.
 pub fn read(text: &str, body_start: usize) -> Headings {
-    let body = &text[body_start.min(text.len())..];
-    let lines = Lines::new(text, body_start);
+    read_indexed(text, body_start, &LineIndex::new(text))
+}
+
+/// [`read`] with the card's own line index (`index` is [`LineIndex::new`] of `text`), so that a
+/// card is indexed once however many readers need its lines.
+pub fn read_indexed(text: &str, body_start: usize, index: &LineIndex) -> Headings {
+    let body_start = body_start.min(text.len());
+    let body = &text[body_start..];
+    let lines = Lines { index, body_start };
     let mut out = Headings::default();
     // The heading being collected: its level, first line and text so far.
     let mut heading: Option<(u8, usize, String)> = None;
@@ -171,27 +180,18 @@ fn look_alikes(t: &str, range: &Range<usize>, within: Within, lines: &Lines, out
     }
 }
 
-/// Card line numbers of body offsets.
-struct Lines {
-    /// The card line on which the body starts.
-    first: usize,
-    /// Body offsets just past each `\n` of the body.
-    starts: Vec<usize>,
+/// Card line numbers of body offsets (the parser's offsets are the body's).
+struct Lines<'i> {
+    /// The card's line index.
+    index: &'i LineIndex,
+    /// Where the body starts in the card.
+    body_start: usize,
 }
 
-impl Lines {
-    fn new(text: &str, body_start: usize) -> Lines {
-        let body_start = body_start.min(text.len());
-        let body = &text[body_start..];
-        Lines {
-            first: text[..body_start].matches('\n').count() + 1,
-            starts: body.match_indices('\n').map(|(i, _)| i + 1).collect(),
-        }
-    }
-
+impl Lines<'_> {
     /// The card line (1-based) of body offset `offset`.
     fn of(&self, offset: usize) -> usize {
-        self.first + self.starts.partition_point(|&s| s <= offset)
+        self.index.line(self.body_start + offset)
     }
 }
 

@@ -12,6 +12,8 @@ pub use front_matter::FrontMatter;
 pub use headings::Headings;
 pub use yaml::{Node, Pos, Value};
 
+use crate::text::LineIndex;
+
 /// The tag that marks content not suitable for all audiences
 /// (docs/sources.md#not-for-all-audiences).
 pub const NFAA_TAG: &str = "not-for-all-audiences";
@@ -41,6 +43,9 @@ pub struct Card {
     /// The body's headings, parsed on first use: only a `sections` rule or the discussion
     /// record needs them, and most pushes meet neither.
     headings: std::sync::OnceLock<Headings>,
+    /// The line index of `text`, built on first use (a finding's excerpt, the headings): a
+    /// card that passes needs none.
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl Card {
@@ -73,6 +78,7 @@ impl Card {
             front_matter,
             metadata,
             headings: std::sync::OnceLock::new(),
+            lines: std::sync::OnceLock::new(),
         }
     }
 
@@ -110,10 +116,12 @@ impl Card {
 
     /// The text of a card line (1-based), without its line break.
     pub fn line_text(&self, line: usize) -> Option<&str> {
-        self.text
-            .split('\n')
-            .nth(line.checked_sub(1)?)
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        self.lines().text(&self.text, line)
+    }
+
+    /// The line index of the card's text, built once, on first use.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// The string items of `tags` (non-strings are a Hub finding, not a tag).
@@ -172,7 +180,8 @@ impl Card {
     /// look-alikes in comments, HTML or code), parsed once, on first use ([`headings::read`]).
     pub fn headings(&self) -> &Headings {
         let start = self.front_matter.as_ref().map_or(0, |fm| fm.body_start);
-        self.headings.get_or_init(|| headings::read(&self.text, start))
+        self.headings
+            .get_or_init(|| headings::read_indexed(&self.text, start, self.lines()))
     }
 }
 

@@ -172,8 +172,9 @@ pub fn load(path: &Path) -> Result<Vec<Policy>, Error> {
 /// is reported, not only the first: every syntax error, every key that does not belong to its
 /// table, every unreadable value.
 pub fn parse(file: &Path, text: &str, policies: &mut Vec<Policy>, problems: &mut Vec<Problem>) {
+    let lines = crate::text::LineIndex::new(text);
     let at = |span: std::ops::Range<usize>, message: String| {
-        let (line, column) = line_col(text, span.start);
+        let (line, column) = lines.line_col(text, span.start);
         Problem {
             file: file.to_owned(),
             line: Some(line),
@@ -394,14 +395,6 @@ fn licence_globs(t: &Table, key: &str, at: At<'_>, problems: &mut Vec<Problem>) 
             Some(g)
         })
         .collect()
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]

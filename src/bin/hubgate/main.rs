@@ -162,11 +162,13 @@ fn exit_for(findings: &[hubgate::verdict::Finding]) -> ExitCode {
 
 /// Writes findings in the chosen format to stdout.
 fn print(findings: &[hubgate::verdict::Finding], format: Format, several: bool) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Text => out.write_all(hubgate::report::text(findings, several).as_bytes())?,
-        Format::Json => writeln!(out, "{}", hubgate::report::json(findings))?,
-    }
+    let format = match format {
+        Format::Text => hubgate::report::Format::Text,
+        Format::Json => hubgate::report::Format::Json,
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(hubgate::report::render(findings, format, several).as_bytes())?;
     Ok(())
 }
 

@@ -34,7 +34,7 @@ pub(super) fn run(env: &Env, policies: Option<&Path>) -> ExitCode {
     };
     let code = match stdin.and_then(|stdin| evaluate(env, policies, &stdin)) {
         Ok((findings, refs)) => {
-            text.push_str(&hubgate::report::text(&findings, refs > 1));
+            text.push_str(&hubgate::report::text::render(&findings, refs > 1));
             super::exit_for(&findings)
         }
         Err(e) => {
