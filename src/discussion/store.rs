@@ -340,3 +340,7 @@ impl Store {
 fn parse(num: u64, bytes: &[u8]) -> Result<Entry> {
     serde_json::from_slice(bytes).with_context(|| format!("discussion {num} is corrupt"))
 }
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;

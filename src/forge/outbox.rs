@@ -205,3 +205,7 @@ impl Outbox {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+#[path = "outbox_tests.rs"]
+mod tests;
