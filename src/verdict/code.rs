@@ -291,7 +291,8 @@ pub fn markdown() -> String {
         "# Diagnostics\n\nEvery finding hubgate reports carries one of these stable codes (in the `remote:` \
          lines as `error[code]` or `warning[code]`, and in JSON as `code`). Codes starting with \
          `hub-` are the Hub's own metadata checks and print in the Hub's framing; the others come \
-         from the administrator's policy. This file is generated from `src/verdict/code.rs`.\n",
+         from the administrator's policy. This file is generated from `src/verdict/code.rs`; what a \
+         pusher sees for each code is kept, reviewed, in `src/report/snapshots/<code>.snap`.\n",
     );
     for code in Code::ALL {
         let governed = match code.governed() {
