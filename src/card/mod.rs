@@ -199,6 +199,17 @@ mod tests {
         assert_eq!(card.line_text(3), Some("license: mit"));
     }
 
+    /// Card lines count a lone `\r` as YAML does, so the excerpt is the line the number names
+    /// (it used to show the line four `\n`s down, `## Limitations`).
+    #[test]
+    fn a_lone_cr_before_the_front_matter_keeps_line_and_excerpt_together() {
+        let card = Card::read(b"\r\r---\nlicense: foo\n---\n## Limitations\n");
+        let node = card.get("license").expect("license");
+        assert_eq!(card.line_of(node.pos), Some(4));
+        assert_eq!(card.line_text(4), Some("license: foo"));
+        assert_eq!(card.headings().visible[0].line, 6);
+    }
+
     #[test]
     fn gating_declarations() {
         assert!(Card::read(b"---\ngated: manual\n---\n").declares_gating());
