@@ -73,6 +73,9 @@ pub enum Blob {
 
 /// A small cache of decoded pack entries (64 entries, gix's static LRU): delta chains are
 /// decoded once per run instead of once per object read.
+/// The decoded objects kept between reads (gix's object cache, a hash map capped in bytes).
+const OBJECT_CACHE_BYTES: usize = 2 * 1024 * 1024;
+
 fn pack_cache() -> Box<gix::odb::cache::PackCache> {
     Box::<gix::odb::pack::cache::lru::StaticLinkedList<64>>::default()
 }
@@ -112,6 +115,9 @@ impl Repo {
             prefixes = Some(prefix::Prefixes::open(&abs)?);
             scratch = Some(dir);
         }
+        // Each ref's commit, tree and card are looked at by several steps (the walk, the card,
+        // the size check); decoded objects are kept so that each is inflated once.
+        repo.object_cache_size(Some(OBJECT_CACHE_BYTES));
         Ok(Repo {
             repo,
             pushed,

@@ -157,13 +157,6 @@ pub(super) fn build(value: &JsValue, pos: Pos) -> Result<Node, Fail> {
 /// Copies `value` into a tree; [`measure`] has bounded its size and depth and ruled out cycles.
 fn node(value: &JsValue, pos: Pos) -> Node {
     let value = match value {
-        JsValue::Null => Value::Null,
-        JsValue::Bool(b) => Value::Bool(*b),
-        JsValue::Number(n) => Value::Number(*n),
-        JsValue::Str(s) => Value::String(JsString::from_utf16(s)),
-        // `toJSON` of an invalid date is null; js-yaml's dates are always valid.
-        JsValue::Date(t) => date::to_iso(*t).map_or(Value::Null, Value::Timestamp),
-        JsValue::Bytes(bytes) => Value::Bytes(bytes.to_vec()),
         JsValue::Array(items) => Value::Seq(items.borrow().iter().map(|s| node(&s.value, s.pos)).collect()),
         JsValue::Object(map) => Value::Map(
             map.borrow()
@@ -176,8 +169,25 @@ fn node(value: &JsValue, pos: Pos) -> Node {
                 })
                 .collect(),
         ),
+        // Only arrays and objects have no scalar value.
+        other => scalar(other).unwrap_or(Value::Null),
     };
     Node { value, pos }
+}
+
+/// The tree value of a scalar (`None` for an array or object): also how the direct reader
+/// (`super::fast`) turns a resolved plain scalar into a value.
+pub(super) fn scalar(value: &JsValue) -> Option<Value> {
+    Some(match value {
+        JsValue::Null => Value::Null,
+        JsValue::Bool(b) => Value::Bool(*b),
+        JsValue::Number(n) => Value::Number(*n),
+        JsValue::Str(s) => Value::String(JsString::from_utf16(s)),
+        // `toJSON` of an invalid date is null; js-yaml's dates are always valid.
+        JsValue::Date(t) => date::to_iso(*t).map_or(Value::Null, Value::Timestamp),
+        JsValue::Bytes(bytes) => Value::Bytes(bytes.to_vec()),
+        JsValue::Array(_) | JsValue::Object(_) => return None,
+    })
 }
 
 #[cfg(test)]
