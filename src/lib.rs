@@ -14,4 +14,5 @@ pub mod report;
 pub mod scan;
 pub mod text;
 pub mod time;
+pub mod toml_table;
 pub mod verdict;

@@ -187,7 +187,10 @@ pub(super) fn command_checks(out: &mut Vec<Check>, cmd: &wrapper::Command, targe
             c
         }
         Err(e) => {
-            check(out, Status::Fail, format!("configuration: {e:#}"));
+            // One line per problem: the administrator fixes them all in one round.
+            for problem in e.problems {
+                check(out, Status::Fail, format!("configuration: {problem}"));
+            }
             return;
         }
     };

@@ -39,34 +39,7 @@ pub fn list(path: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// The kind of entry is checked before reading, so that a FIFO named `*.toml` fails at once
 /// instead of blocking the hook until git gives up.
 pub fn read(path: &Path) -> Result<String, String> {
-    const UNREADABLE: &str = "unreadable policy file";
-    let meta = match std::fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) => {
-            let dangling = e.kind() == std::io::ErrorKind::NotFound
-                && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-            return Err(match std::fs::read_link(path) {
-                Ok(target) if dangling => format!(
-                    "{UNREADABLE}: a dangling symbolic link (its target {} does not exist)",
-                    target.display()
-                ),
-                _ => format!("{UNREADABLE}: {e}"),
-            });
-        }
-    };
-    if meta.is_dir() {
-        return Err(format!("{UNREADABLE}: a directory, not a file"));
-    }
-    if !meta.is_file() {
-        return Err(format!("{UNREADABLE}: not a regular file (a FIFO, socket or device)"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("{UNREADABLE}: {e}"))?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "{UNREADABLE}: not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    crate::toml_table::read(path, "unreadable policy file", None)
 }
 
 #[cfg(all(test, unix))]

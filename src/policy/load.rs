@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::raw::{At, RULE_KEYS, Table, rule_keys};
+use super::raw::{At, PolicyTable, RULE_KEYS, Table, rule_keys};
 use super::{Audience, Card, Gating, Level, License, Policy, Rule};
 use crate::hub::RepoType;
 use crate::verdict::Code;

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::load::Problem;
-use super::raw::{At, Table, rule_keys};
+use super::raw::{At, PolicyTable, Table, rule_keys};
 use super::{DEFAULT_MAX_ENTRIES, Entries, Level, Rule, Scan};
 
 #[derive(Deserialize)]
@@ -51,7 +51,7 @@ pub(super) fn scan(
         };
     };
     t.only(&rule_keys(&[size_key]), at, problems);
-    let size = match t.get::<Spanned<RawSize>>(size_key, at, problems) {
+    let size = match t.get::<Spanned<RawSize>, _>(size_key, at, problems) {
         None => default,
         Some(s) => {
             let span = s.span();

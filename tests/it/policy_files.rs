@@ -141,3 +141,49 @@ fn issue_9_a_policy_without_read_permission_refuses_the_push_and_fails_doctor() 
     }
     assert_refused_and_doctor_fails(&s, "secret.toml", "Permission denied (os error 13)");
 }
+
+/// Issue 13 item 4: a server configuration with three mistakes in two tables. The push is
+/// accepted (post-receive cannot undo it) and kept for later, and the pusher reads all three
+/// mistakes at their places; `doctor` fails with one line per mistake.
+#[test]
+fn issue_13_every_mistake_of_the_server_configuration_is_reported_at_once() {
+    let s = Sandbox::new();
+    let config = s.root.join("hubgate.toml");
+    std::fs::write(
+        &config,
+        "[discussions]\nenabled = \"yes\"\ntimeout-ms = 0\n[gitea]\nurl = \"https://git.example.org\"\ncolour = 1\n",
+    )
+    .expect("config");
+    std::fs::remove_file(s.server.join("hooks/pre-receive")).expect("rm");
+    let server = s.server.to_str().expect("utf8");
+    let o = hubgate(
+        &s.root,
+        &["--config", config.to_str().expect("utf8"), "install", server],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    s.card("---\nlicense: mit\n---\n# Model\n");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok, "{}", p.remote);
+    let mistakes = [
+        "hubgate.toml:2:11: `enabled` in [discussions] must be a boolean, not a string [config-invalid]",
+        "hubgate.toml:3:14: `timeout-ms` in [discussions] must be from 1 to 600000 (milliseconds), not 0",
+        "hubgate.toml:6:1: unknown field `colour` in [gitea]",
+    ];
+    assert!(p.remote.contains("invalid server configuration"), "{}", p.remote);
+    assert!(
+        p.remote.contains("it will be recorded by the next push"),
+        "{}",
+        p.remote
+    );
+    for m in mistakes {
+        assert!(p.remote.contains(&format!(".../{m}")), "{m}: {}", p.remote);
+    }
+    assert!(!p.remote.contains(&*s.root.to_string_lossy()), "{}", p.remote);
+    let o = hubgate(&s.root, &["doctor", server]);
+    let report = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{report}");
+    for m in mistakes {
+        let line = format!("FAIL  configuration: {}/{m}", s.root.display());
+        assert!(report.contains(&line), "{line}: {report}");
+    }
+}

@@ -63,7 +63,9 @@ pub(super) fn run(env: &Env, policies: Option<&Path>, config: Option<&Path>) -> 
     }
     let push = Push::new(env, updates);
     // The administrator's files, read once; a broken one keeps every push for later.
-    let loaded = Config::load(config).and_then(|c| Ok((c, super::load_policies(policies)?)));
+    let loaded = Config::load(config)
+        .map_err(|e| anyhow::anyhow!("invalid server configuration (nothing is recorded until it is fixed):\n{e}"))
+        .and_then(|c| Ok((c, super::load_policies(policies)?)));
     let outcome = post_receive(&push, &stdin, &loaded, started);
     // The server's log; the pusher already has these lines among `lines`.
     if let Some(log) = &outcome.log {

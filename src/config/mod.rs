@@ -1,41 +1,45 @@
 //! The server configuration file (`--config`, `HUBGATE_CONFIG`): what post-receive watches, how
 //! long it may take, and where discussion entries are delivered. Policies stay in their own
 //! files; this file is about the server, not about repositories.
+//!
+//! Validated in full, like policy files: the file is read as raw TOML tables, then every key is
+//! checked on its own ([`check`]), so that every problem of the file (every syntax error, every
+//! key that does not belong to its table, every value of the wrong type or out of range) is
+//! reported in one round, each with its line and column and the code `config-invalid`.
+
+mod check;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use serde::Deserialize;
+
+use crate::verdict::Code;
+
+/// The largest configuration file read, in bytes: a real one is a few hundred bytes, and a hook
+/// must not spend its time budget parsing a runaway file.
+pub const MAX_FILE_SIZE: u64 = 1 << 20;
 
 /// The whole file; every table is optional.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     /// `[discussions]`.
-    #[serde(default)]
     pub discussions: Discussions,
     /// `[gitea]`: deliver entries as issues on a Gitea or Forgejo instance.
-    #[serde(default)]
     pub gitea: Option<Gitea>,
 }
 
 /// What post-receive records.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone)]
 pub struct Discussions {
     /// Record discussion entries at all.
-    #[serde(default = "yes")]
     pub enabled: bool,
     /// Ref globs watched; `HEAD` means the repository's default branch (see `repo::branch`:
     /// HEAD's branch if it exists, else the only branch, `main`, `master`, or the first pushed).
     /// Checked and compiled when the file is read: a broken glob is an error at its place.
-    #[serde(default = "default_refs")]
     pub watch_refs: Vec<RefPattern>,
     /// Further top-level card keys whose changes are recorded, for every repository.
-    #[serde(default)]
     pub watch_keys: Vec<String>,
     /// The most post-receive may take, in milliseconds, whatever the forge does.
-    #[serde(default = "default_timeout")]
     pub timeout_ms: u64,
 }
 
@@ -50,10 +54,6 @@ impl Default for Discussions {
     }
 }
 
-fn yes() -> bool {
-    true
-}
-
 fn default_refs() -> Vec<RefPattern> {
     // Both compile (a unit test checks that both are there).
     ["HEAD", "refs/pr/*"]
@@ -64,8 +64,7 @@ fn default_refs() -> Vec<RefPattern> {
 
 /// One entry of `watch-refs`: `HEAD` (the default branch) or a glob over full ref names,
 /// compiled once when the configuration is read.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(try_from = "String")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RefPattern {
     /// The repository's default branch.
     Head,
@@ -111,22 +110,17 @@ fn default_timeout() -> u64 {
 }
 
 /// A Gitea or Forgejo instance (same REST API for issues and labels).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone)]
 pub struct Gitea {
     /// Base URL, e.g. `https://git.example.org` (the API lives under `/api/v1`).
     pub url: String,
     /// A file holding the access token (needs `write:issue`).
-    #[serde(default)]
     pub token_file: Option<PathBuf>,
     /// Or an environment variable holding it.
-    #[serde(default)]
     pub token_env: Option<String>,
     /// The label put on every issue (created when missing).
-    #[serde(default = "default_label")]
     pub label: String,
     /// The colour of that label when hubgate creates it.
-    #[serde(default = "default_color")]
     pub label_color: String,
 }
 
@@ -154,46 +148,90 @@ impl Gitea {
 }
 
 impl Config {
-    /// Reads the file, or the defaults when no file is configured.
-    pub fn load(path: Option<&Path>) -> Result<Config> {
+    /// Reads the file, or the defaults when no file is configured. Every problem of the file is
+    /// in the error, not only the first.
+    pub fn load(path: Option<&Path>) -> std::result::Result<Config, Error> {
         let Some(path) = path else { return Ok(Config::default()) };
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        toml::from_str(&text).map_err(|e| {
-            let at = e.span().map(|s| {
-                let (line, column) = crate::text::LineIndex::new(&text).line_col(&text, s.start);
-                format!(":{line}:{column}")
-            });
-            anyhow::anyhow!(
-                "{}{}: {} [{}]",
-                path.display(),
-                at.unwrap_or_default(),
-                e.message(),
-                crate::verdict::Code::ConfigInvalid.as_str()
-            )
-        })
+        match crate::toml_table::read(path, "unreadable configuration file", Some(MAX_FILE_SIZE)) {
+            Ok(text) => Config::parse(path, &text),
+            Err(message) => Err(Error {
+                problems: vec![Problem {
+                    file: path.to_owned(),
+                    line: None,
+                    column: None,
+                    message,
+                }],
+            }),
+        }
+    }
+
+    /// Validates the text of the file `file` (named in problems); used by [`Config::load`] and
+    /// by tests on strings.
+    pub fn parse(file: &Path, text: &str) -> std::result::Result<Config, Error> {
+        let mut problems = Vec::new();
+        let config = check::config(file, text, &mut problems);
+        match config {
+            Some(config) if problems.is_empty() => Ok(config),
+            _ => {
+                problems.sort_by_key(|p| (p.line, p.column));
+                Err(Error { problems })
+            }
+        }
     }
 }
+
+/// A problem in the configuration file, located for the administrator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column (in characters), when known.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Problem {
+    /// The problem's stable code: always [`Code::ConfigInvalid`] (the server configuration has
+    /// no warnings: what is written must be what runs).
+    pub fn code(&self) -> Code {
+        Code::ConfigInvalid
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, ":{l}:{c}")?;
+        }
+        write!(f, ": {} [{}]", self.message, self.code().as_str())
+    }
+}
+
+/// Every problem found in the configuration file, in the order of the file; the file is used
+/// only when there is none.
+#[derive(Debug, Clone)]
+pub struct Error {
+    /// The problems, by line and column (those without a place first).
+    pub problems: Vec<Problem>,
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_default_watches_head_and_pull_requests() {
-        let d = Discussions::default();
-        assert_eq!(d.watch_refs.len(), 2);
-        assert!(d.watch_refs[0].matches("refs/heads/main", Some("refs/heads/main")));
-        assert!(d.watch_refs[1].matches("refs/pr/7", None));
-    }
-
-    #[test]
-    fn a_broken_watch_glob_is_an_error_at_its_place() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let file = dir.path().join("c.toml");
-        std::fs::write(&file, "[discussions]\nwatch-refs = [\"HEAD\", \"refs/[\"]\n").expect("write");
-        let e = Config::load(Some(&file)).expect_err("refused");
-        let text = format!("{e:#}");
-        assert!(text.contains("c.toml:2:"), "{text}");
-        assert!(text.contains("invalid glob \"refs/[\" in watch-refs"), "{text}");
-    }
-}
+mod tests;
