@@ -5,9 +5,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
-use super::{gitolite, is_bare_repo, wrapper};
+use super::{gitconfig, gitolite, is_bare_repo, wrapper};
 use crate::repo::settle::Settle;
 
 /// One step of an installation (fields: the files, repositories and keys concerned).
@@ -82,8 +82,8 @@ pub fn apply(actions: &[Action]) -> Result<()> {
             Action::Rename { from, to } => std::fs::rename(from, to).with_context(|| format!("cannot {a}"))?,
             Action::Remove { path } => std::fs::remove_file(path).with_context(|| format!("cannot {a}"))?,
             Action::RemoveDir { path } => std::fs::remove_dir(path).with_context(|| format!("cannot {a}"))?,
-            Action::SetConfig { file, key, value } => git_config(file, &[key, value])?,
-            Action::UnsetConfig { file, key } => git_config(file, &["--unset", key])?,
+            Action::SetConfig { file, key, value } => git_config(file, |f| gitconfig::set(f, key, value))?,
+            Action::UnsetConfig { file, key } => git_config(file, |f| gitconfig::unset(f, key))?,
             Action::Replace { path, content } => replace(path, content)?,
             Action::Prune { path } => {
                 if std::fs::read_dir(path).is_ok_and(|mut d| d.next().is_none()) {
@@ -97,24 +97,14 @@ pub fn apply(actions: &[Action]) -> Result<()> {
     Ok(())
 }
 
-fn git_config(file: &Path, args: &[&str]) -> Result<()> {
-    // git rewrites the file through a lock file: as root that would leave it root's, with git's
-    // default mode. Its mode is put back, and it goes to the owner of the folder holding it (the
-    // repository's, or the gitolite user's home).
+/// Changes the git configuration file `file` with `change` ([`gitconfig`]), then gives it back
+/// its mode and owner.
+fn git_config(file: &Path, change: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    // The file is rewritten through a lock file (by hubgate or by git): as root that would leave
+    // it root's, with the default mode. Its mode is put back, and it goes to the owner of the
+    // folder holding it (the repository's, or the gitolite user's home).
     let before = std::fs::metadata(file).ok();
-    let o = std::process::Command::new("git")
-        .args(["config", "--file"])
-        .arg(file)
-        .args(args)
-        .output()
-        .context("cannot run git config")?;
-    if !o.status.success() {
-        bail!(
-            "git config {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&o.stderr).trim()
-        );
-    }
+    change(file)?;
     if let Some(meta) = before {
         std::fs::set_permissions(file, meta.permissions())
             .with_context(|| format!("cannot restore the mode of {}", file.display()))?;

@@ -17,6 +17,7 @@
 mod access;
 mod apply;
 pub mod doctor;
+mod gitconfig;
 pub mod gitolite;
 pub mod gitolite_doctor;
 pub mod template;
@@ -79,14 +80,8 @@ pub fn find_repos(path: &Path) -> Result<Vec<PathBuf>> {
 
 /// The folder git runs a repository's hooks from: `core.hooksPath` when set, else `hooks/`.
 pub fn hooks_dir(repo: &Path) -> PathBuf {
-    let configured = std::process::Command::new("git")
-        .args(["config", "--file"])
-        .arg(repo.join("config"))
-        .args(["--get", "core.hooksPath"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    let configured = git_config_get(&repo.join("config"), "core.hooksPath")
+        .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty());
     match configured {
         Some(p) if Path::new(&p).is_absolute() => PathBuf::from(p),
@@ -95,17 +90,10 @@ pub fn hooks_dir(repo: &Path) -> PathBuf {
     }
 }
 
-/// A value from the git configuration file `file`.
+/// A value from the git configuration file `file`, as `git config --file file --get key`
+/// prints it, trimmed; read in-process ([`gitconfig::get`]).
 pub(crate) fn git_config_get(file: &Path, key: &str) -> Option<String> {
-    let o = std::process::Command::new("git")
-        .args(["config", "--file"])
-        .arg(file)
-        .args(["--get", key])
-        .output()
-        .ok()?;
-    o.status
-        .success()
-        .then(|| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    gitconfig::get(file, key).map(|v| v.trim().to_owned())
 }
 
 /// The hook files hubgate manages for a target, with whether each is a `.d` entry.

@@ -141,14 +141,7 @@ pub enum TemplateDir {
 
 /// Reads `init.templateDir` from the configuration file `gitconfig`.
 pub fn template_dir_setting(gitconfig: &Path, dir: &Path) -> TemplateDir {
-    let value = std::process::Command::new("git")
-        .args(["config", "--file"])
-        .arg(gitconfig)
-        .args(["--get", TEMPLATE_KEY])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim_end_matches('\n').to_owned());
+    let value = super::gitconfig::get(gitconfig, TEMPLATE_KEY);
     match value {
         None => TemplateDir::Unset,
         Some(v) if Path::new(&v) == dir => TemplateDir::Ours,
