@@ -22,7 +22,8 @@ pub enum Action {
     Remove { path: PathBuf },
     /// Delete a folder hubgate created, now empty.
     RemoveDir { path: PathBuf },
-    /// `git config --file file key value` (a repository's `config`, or a user's `.gitconfig`).
+    /// Set `key` to `value` in the git configuration file `file` (a repository's `config`, or a
+    /// user's `.gitconfig`), as `git config --file file key value` would.
     SetConfig { file: PathBuf, key: String, value: String },
     /// `git config --file file --unset key`.
     UnsetConfig { file: PathBuf, key: String },

@@ -310,6 +310,8 @@ pub(super) fn head_check(out: &mut Vec<Check>, repo: &Path) {
 }
 
 /// A boolean setting as git reads it for `repo` (system, global and repository files), if set.
+/// Spawns git, unlike the reads of one file (`install::gitconfig`): the answer is git's whole
+/// cascade (system and global files, includes, `GIT_CONFIG_*`), which only git itself gives exactly.
 fn effective_bool(repo: &Path, key: &str) -> Option<bool> {
     let o = std::process::Command::new("git")
         .arg("--git-dir")
