@@ -3,9 +3,9 @@
 //! files; this file is about the server, not about repositories.
 //!
 //! Validated in full, like policy files: the file is read as raw TOML tables, then every key is
-//! checked on its own ([`check`]), so that every problem of the file (every syntax error, every
-//! key that does not belong to its table, every value of the wrong type or out of range) is
-//! reported in one round, each with its line and column and the code `config-invalid`.
+//! checked on its own (`config::check`), so that every problem of the file (every syntax error,
+//! every key that does not belong to its table, every value of the wrong type or out of range)
+//! is reported in one round, each with its line and column and the code `config-invalid`.
 
 mod check;
 
