@@ -75,8 +75,14 @@ fn discussions(t: &Table, at: At<'_>, problems: &mut Vec<Problem>) -> Discussion
     t.only(&DISCUSSIONS_KEYS, at, problems);
     let default = Discussions::default();
     let enabled = boolean(t, "enabled", at, problems).unwrap_or(default.enabled);
+    // An invalid glob is reported where the array starts, as it was before the file was checked
+    // key by key (the `config-invalid` snapshot in src/report/snapshots shows that place).
+    let array = t.value("watch-refs").map_or(0..0, Spanned::span);
     let watch_refs = strings(t, "watch-refs", at, problems).map_or(default.watch_refs, |written| {
-        written.iter().filter_map(|s| ref_pattern(s, at, problems)).collect()
+        written
+            .iter()
+            .filter_map(|s| ref_pattern(s, &array, at, problems))
+            .collect()
     });
     let watch_keys = strings(t, "watch-keys", at, problems).map_or(default.watch_keys, |written| {
         for key in written.iter().filter(|k| k.get_ref().trim().is_empty()) {
@@ -108,9 +114,14 @@ fn discussions(t: &Table, at: At<'_>, problems: &mut Vec<Problem>) -> Discussion
     }
 }
 
-/// One entry of `watch-refs`, compiled; an empty one, one that cannot match a full ref name
-/// (`main` for `refs/heads/main`) or an invalid glob is a problem at its place.
-fn ref_pattern(s: &Spanned<String>, at: At<'_>, problems: &mut Vec<Problem>) -> Option<RefPattern> {
+/// One entry of `watch-refs`, compiled; an empty one or one that cannot match a full ref name
+/// (`main` for `refs/heads/main`) is a problem at its place, an invalid glob one at `array`.
+fn ref_pattern(
+    s: &Spanned<String>,
+    array: &Range<usize>,
+    at: At<'_>,
+    problems: &mut Vec<Problem>,
+) -> Option<RefPattern> {
     let text = s.get_ref();
     let problem = if text.is_empty() {
         Some("an empty pattern matches no ref (`watch-refs` in [discussions])".to_owned())
@@ -127,7 +138,7 @@ fn ref_pattern(s: &Spanned<String>, at: At<'_>, problems: &mut Vec<Problem>) -> 
         return None;
     }
     RefPattern::try_from(text.clone())
-        .map_err(|message| problems.push(at(s.span(), message)))
+        .map_err(|message| problems.push(at(array.clone(), message)))
         .ok()
 }
 

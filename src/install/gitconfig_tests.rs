@@ -179,3 +179,16 @@ fn values_read_as_git_reads_them() {
     }
     assert_eq!(get(&dir.path().join("missing"), "core.bare"), None);
 }
+
+#[test]
+fn a_lock_held_by_another_writer_is_respected() {
+    // git holds `config.lock` while it rewrites `config`: hubgate must fail, not write around it.
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("config");
+    std::fs::write(&file, "[core]\n\tbare = true\n").expect("write");
+    std::fs::write(dir.path().join("config.lock"), "git's").expect("lock");
+    let e = set(&file, "receive.fsckObjects", "true").expect_err("locked");
+    assert!(format!("{e:#}").contains("cannot lock"), "{e:#}");
+    assert_eq!(std::fs::read(&file).expect("config"), b"[core]\n\tbare = true\n");
+    assert_eq!(std::fs::read(dir.path().join("config.lock")).expect("lock"), b"git's");
+}
