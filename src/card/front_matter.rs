@@ -76,14 +76,13 @@ pub fn find(text: &str) -> Option<FrontMatter> {
 fn closing(text: &str, from: usize) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut p = from;
-    while p < bytes.len() {
-        let nl = match bytes[p] {
-            b'\r' if bytes.get(p + 1) == Some(&b'\n') => 2,
-            b'\r' | b'\n' => 1,
-            _ => {
-                p += 1;
-                continue;
-            }
+    // Line breaks are found with `memchr2`: the text between them cannot hold a fence.
+    while let Some(found) = memchr::memchr2(b'\r', b'\n', &bytes[p..]) {
+        p += found;
+        let nl = if bytes[p] == b'\r' && bytes.get(p + 1) == Some(&b'\n') {
+            2
+        } else {
+            1
         };
         // `\r\n` is tried first; if the fence does not follow, `\r` alone cannot help because
         // the next byte is `\n`, not `-`.

@@ -49,6 +49,9 @@ pub struct Repo {
     prefixes: Option<prefix::Prefixes>,
     /// Kept alive for the alternates file; removed on drop.
     _scratch: Option<tempfile::TempDir>,
+    /// Sizes of the cards already read: a card is read by the scan of what the push brings and
+    /// again for its metadata, and finding a deltified object's size walks its delta chain.
+    card_sizes: std::cell::RefCell<std::collections::HashMap<ObjectId, u64>>,
 }
 
 /// What stands at `README.md` in a tree.
@@ -73,8 +76,10 @@ pub enum Blob {
 
 /// A small cache of decoded pack entries (64 entries, gix's static LRU): delta chains are
 /// decoded once per run instead of once per object read.
-/// The decoded objects kept between reads (gix's object cache, a hash map capped in bytes).
-const OBJECT_CACHE_BYTES: usize = 2 * 1024 * 1024;
+/// The decoded objects kept between reads (gix's object cache, a hash map capped in bytes,
+/// grown as used): enough for the cards of a few thousand refs, which the scan reads before
+/// their metadata is checked.
+const OBJECT_CACHE_BYTES: usize = 8 * 1024 * 1024;
 
 fn pack_cache() -> Box<gix::odb::cache::PackCache> {
     Box::<gix::odb::pack::cache::lru::StaticLinkedList<64>>::default()
@@ -123,6 +128,7 @@ impl Repo {
             pushed,
             prefixes,
             _scratch: scratch,
+            card_sizes: Default::default(),
         })
     }
 
@@ -162,11 +168,19 @@ impl Repo {
 
     /// Reads a blob, checking its size from the object header before loading it.
     pub fn blob(&self, id: ObjectId) -> Result<Blob> {
-        let size = self
-            .repo
-            .find_header(id)
-            .with_context(|| format!("cannot read blob {id}"))?
-            .size();
+        let known = self.card_sizes.borrow().get(&id).copied();
+        let size = match known {
+            Some(size) => size,
+            None => {
+                let size = self
+                    .repo
+                    .find_header(id)
+                    .with_context(|| format!("cannot read blob {id}"))?
+                    .size();
+                self.card_sizes.borrow_mut().insert(id, size);
+                size
+            }
+        };
         if size > MAX_CARD_BYTES {
             return Ok(Blob::TooLarge(size));
         }

@@ -82,12 +82,31 @@ fn on(rule: Rule) -> bool {
     rule.level != Level::Off
 }
 
+/// Where a card sits in a tree.
+const CARD_PATH: &str = "README.md";
+
 /// Reads what the rules in force need to know about `blob`.
 fn facts(repo: &Repo, blob: &NewBlob, secrets: bool, search: &mut tokens::Search) -> Result<Facts> {
     let mut head = Vec::new();
     let mut tokens = Vec::new();
     let mut unread = None;
-    let size = if secrets {
+    // A card is read whole anyway for its metadata: read it once, through the object cache.
+    let card = if blob.path == CARD_PATH {
+        match repo.blob(blob.id)? {
+            crate::repo::Blob::Bytes(bytes) => Some(bytes),
+            crate::repo::Blob::TooLarge(_) => None,
+        }
+    } else {
+        None
+    };
+    let size = if let Some(bytes) = card {
+        head.extend_from_slice(&bytes[..bytes.len().min(BINARY_SAMPLE)]);
+        if secrets {
+            search.feed(&bytes);
+            tokens = search.finish();
+        }
+        bytes.len() as u64
+    } else if secrets {
         let (streamed, size) = repo.stream_blob(blob.id, MAX_WHOLE_READ, &mut |chunk| {
             if head.len() < BINARY_SAMPLE {
                 let take = (BINARY_SAMPLE - head.len()).min(chunk.len());

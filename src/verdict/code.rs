@@ -216,7 +216,7 @@ codes! {
         "Correct the glob to a Hub licence id (`hubgate policy explain` and docs/hub-rules.md list them).";
     /// The server configuration file does not load.
     ConfigInvalid = "config-invalid",
-        "The server configuration file (`--config`, `HUBGATE_CONFIG`) cannot be read or is not valid: a TOML syntax error, an unknown key, a value of the wrong type, an invalid `watch-refs` glob.",
+        "The server configuration file (`--config`, `HUBGATE_CONFIG`) cannot be read or is not valid: a TOML syntax error, an unknown key, a value of the wrong type, a value out of range (`timeout-ms`, the forge `url`, `label-color`), an invalid `watch-refs` glob; every problem of the file is listed at once.",
         "An administrator fixes the file at the place given; `hubgate doctor` checks it.";
     /// Pushers may not write hubgate's own refs.
     RefReserved = "ref-reserved",

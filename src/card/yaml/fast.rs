@@ -45,7 +45,7 @@ pub(super) fn read(text: &str) -> Option<Node> {
     if !plain_characters(text) {
         return None;
     }
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     for (i, line) in text.split('\n').enumerate() {
         if line.starts_with("---") || line.starts_with("...") || line.starts_with('%') {
             return None;
@@ -257,9 +257,8 @@ impl<'a> Reader<'a> {
             b'-' | b'?' | b':' | b',' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@'
             | b'`' | b'<' => return None,
             _ => {
-                let end = rest.find(" #").unwrap_or(rest.len());
-                let plain = rest[..end].trim_end_matches(' ');
-                if plain.contains(": ") || plain.ends_with(':') {
+                let plain = rest[..comment_start(rest)].trim_end_matches(' ');
+                if has_colon_space(plain) || plain.ends_with(':') {
                     return None;
                 }
                 resolve(plain)?
@@ -317,6 +316,20 @@ fn ends_line(rest: &str) -> bool {
         || (rest.starts_with(' ') && matches!(rest.trim_start_matches(' ').bytes().next(), None | Some(b'#')))
 }
 
+/// Where a comment starts in a plain scalar's line (` #`), or its length.
+fn comment_start(rest: &str) -> usize {
+    let b = rest.as_bytes();
+    memchr::memchr_iter(b'#', b)
+        .find(|&i| i > 0 && b[i - 1] == b' ')
+        .map_or(b.len(), |i| i - 1)
+}
+
+/// Whether `plain` holds `: ` (a mapping entry, which js-yaml refuses inside a block value).
+fn has_colon_space(plain: &str) -> bool {
+    let b = plain.as_bytes();
+    memchr::memchr_iter(b':', b).any(|i| b.get(i + 1) == Some(&b' '))
+}
+
 /// Whether byte `at` of `text` is a sequence entry's dash (`-` then a space or the end).
 fn is_dash(text: &str, at: usize) -> bool {
     let b = text.as_bytes();
@@ -337,9 +350,26 @@ fn plain_key(key: &str) -> bool {
     (first.is_ascii_alphabetic() || first == b'_')
         && key.len() <= MAX_KEY_BYTES
         && !key.ends_with(' ')
-        && !key.contains([
-            '#', '"', '\'', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`',
-        ])
+        && !key.bytes().any(|b| {
+            matches!(
+                b,
+                b'#' | b'"'
+                    | b'\''
+                    | b'['
+                    | b']'
+                    | b'{'
+                    | b'}'
+                    | b','
+                    | b'&'
+                    | b'*'
+                    | b'!'
+                    | b'|'
+                    | b'>'
+                    | b'%'
+                    | b'@'
+                    | b'`'
+            )
+        })
         && !matches!(
             key,
             "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "null" | "Null" | "NULL" | "__proto__"
