@@ -1,15 +1,14 @@
 //! The evaluation of a set of ref updates: the same code for pre-receive and `check`.
 //!
-//! Per ref: deletions pass; hubgate's own namespace is refused; the `README.md` entries of the
-//! old and new tips are compared by blob id first, so a push that does not touch the card never
-//! parses it; otherwise the card is read and evaluated under the policies in force.
+//! The cards of every update are judged (`super::cards`) while what the push brings is walked:
+//! git's rules for new trees, the entries per directory, the tokens in ref names, and the scanners
+//! over every new file.
 
 use anyhow::Result;
 
-use crate::card::Card;
-use crate::policy::{Applied, Level, Subject, evaluate};
+use crate::policy::Applied;
+use crate::repo::Repo;
 use crate::repo::update::Update;
-use crate::repo::{Blob, Readme, Repo};
 use crate::verdict::{Code, Finding, Severity};
 
 /// hubgate's own ref namespace (discussions live there from issue 3 on); pushers may not write it.
@@ -29,16 +28,16 @@ pub enum Scan {
 /// Checks every update; an `Err` is an operational failure (a missing object, an unreadable
 /// repository), never a finding.
 pub fn check(repo: &Repo, applied: &Applied, updates: &[Update], scan: Scan) -> Result<Vec<Finding>> {
-    let mut findings = Vec::new();
-    for update in updates {
-        findings.extend(check_one(repo, applied, update)?);
-    }
     let floor = crate::scan::dirs::floor(applied);
-    let mut walked = if scan == Scan::Push && repo.has_quarantine() {
-        crate::scan::walk::pushed(repo, updates, floor)?
-    } else {
-        without_quarantine(repo, updates, scan, floor)?
-    };
+    // The cards are judged (on a second thread for a push of many refs) while what the push
+    // brings is walked.
+    let (mut findings, mut walked) = super::cards::judge_all(repo, applied, updates, || {
+        if scan == Scan::Push && repo.has_quarantine() {
+            crate::scan::walk::pushed(repo, updates, floor)
+        } else {
+            without_quarantine(repo, updates, scan, floor)
+        }
+    })?;
     for bad in &walked.bad_trees {
         let place = if bad.path.is_empty() {
             "the root tree".to_owned()
@@ -114,89 +113,4 @@ fn without_quarantine(
         }
     }
     Ok(w.finish())
-}
-
-fn check_one(repo: &Repo, applied: &Applied, update: &Update) -> Result<Vec<Finding>> {
-    let refname = update.refname.as_str();
-    if refname.starts_with(RESERVED_NAMESPACE) {
-        let mut f = Finding::new(
-            Code::RefReserved,
-            Severity::Error,
-            "ref",
-            format!("{refname} is under {RESERVED_NAMESPACE}, which only hubgate may write"),
-        );
-        f.refname = Some(refname.to_owned());
-        return Ok(vec![f.with_help("push to another ref name")]);
-    }
-    let Some(new) = update.new else {
-        return Ok(Vec::new());
-    };
-    let Some(new_commit) = repo.commit(new)? else {
-        return Ok(Vec::new());
-    };
-    let new_readme = repo.readme(new_commit)?;
-    let old_readme = match update.old {
-        Some(old) => match repo.commit(old)? {
-            Some(c) => Some(repo.readme(c)?),
-            None => None,
-        },
-        None => None,
-    };
-    if old_readme.as_ref() == Some(&new_readme) {
-        tracing::debug!(refname, "README.md unchanged; not parsed");
-        return Ok(Vec::new());
-    }
-    let mut findings = Vec::new();
-    let hub_level = applied
-        .policies
-        .iter()
-        .map(|p| p.hub.level)
-        .max()
-        .unwrap_or(Level::Deny);
-    let mut reading_problem = |code: Code, message: String| {
-        if let Some(severity) = hub_level.apply(Severity::Error) {
-            let mut f = Finding::new(code, severity, "card", message);
-            f.file = Some("README.md".into());
-            f.refname = Some(refname.to_owned());
-            findings.push(f.with_help(code.fix()));
-        }
-    };
-    let card = match new_readme {
-        Readme::Absent => None,
-        Readme::NotAFile(kind) => {
-            reading_problem(Code::CardNotAFile, format!("README.md is {kind}, not a regular file"));
-            None
-        }
-        Readme::Blob(id) => match repo.blob(id)? {
-            Blob::Bytes(bytes) => Some(Card::read(&bytes)),
-            Blob::TooLarge(size) => {
-                reading_problem(
-                    Code::CardTooLarge,
-                    format!("README.md is {size} bytes; hubgate reads cards up to 10 MiB"),
-                );
-                None
-            }
-        },
-    };
-    // The old card matters only to a rule that compares with it (audience removal).
-    let compares = applied.policies.iter().any(|p| {
-        p.audience
-            .as_ref()
-            .is_some_and(|a| a.protect_removal && a.rule.level != Level::Off)
-    });
-    let old_card = match old_readme {
-        Some(Readme::Blob(id)) if compares => match repo.blob(id)? {
-            Blob::Bytes(bytes) => Some(Card::read(&bytes)),
-            Blob::TooLarge(_) => None,
-        },
-        _ => None,
-    };
-    let subject = Subject {
-        refname: Some(refname),
-        file: "README.md",
-        card: card.as_ref(),
-        old_card: old_card.as_ref(),
-    };
-    findings.extend(evaluate(applied, &subject));
-    Ok(findings)
 }

@@ -2,6 +2,7 @@
 //! hooks take the same value, [`Push`], and are library functions: the binary only reads and
 //! prints.
 
+mod cards;
 pub mod gate;
 pub mod post_receive;
 

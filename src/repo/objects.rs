@@ -100,24 +100,37 @@ impl Repo {
 
     /// A commit's tree, parents and committer time (seconds).
     pub fn commit_info(&self, id: ObjectId) -> Result<(ObjectId, Vec<ObjectId>, i64)> {
-        self.commit_read(id)
-            .map(|(tree, parents, time, _)| (tree, parents, time))
+        let c = self.find_commit(id)?;
+        let tree = Self::tree_of(&c, id)?;
+        let time = c.time().map(|t| t.seconds).unwrap_or(0);
+        Ok((tree, c.parent_ids().map(|p| p.detach()).collect(), time))
     }
 
-    /// [`Repo::commit_info`] and the commit's raw bytes (its message and headers are searched for
-    /// tokens), in one read.
-    pub fn commit_read(&self, id: ObjectId) -> Result<(ObjectId, Vec<ObjectId>, i64, Vec<u8>)> {
-        let mut c = self
-            .repo
-            .find_commit(id)
-            .with_context(|| format!("cannot read commit {id}"))?;
-        let tree = c
-            .tree_id()
-            .with_context(|| format!("cannot read the tree of {id}"))?
-            .detach();
-        let time = c.time().map(|t| t.seconds).unwrap_or(0);
+    /// A commit's tree (the walk compares it with the pushed commit's tree).
+    pub fn commit_tree(&self, id: ObjectId) -> Result<ObjectId> {
+        Self::tree_of(&self.find_commit(id)?, id)
+    }
+
+    /// A commit's tree, its parents and its raw bytes (its message and headers are searched for
+    /// tokens), in one read; without the committer time, which the walk does not need and which
+    /// costs a date parse.
+    pub fn commit_read(&self, id: ObjectId) -> Result<(ObjectId, Vec<ObjectId>, Vec<u8>)> {
+        let mut c = self.find_commit(id)?;
+        let tree = Self::tree_of(&c, id)?;
         let parents = c.parent_ids().map(|p| p.detach()).collect();
-        Ok((tree, parents, time, std::mem::take(&mut c.data)))
+        Ok((tree, parents, std::mem::take(&mut c.data)))
+    }
+
+    fn find_commit(&self, id: ObjectId) -> Result<gix::Commit<'_>> {
+        self.repo
+            .find_commit(id)
+            .with_context(|| format!("cannot read commit {id}"))
+    }
+
+    fn tree_of(c: &gix::Commit<'_>, id: ObjectId) -> Result<ObjectId> {
+        Ok(c.tree_id()
+            .with_context(|| format!("cannot read the tree of {id}"))?
+            .detach())
     }
 
     /// An object's raw bytes (a tag's headers and message): searched for tokens like any file.

@@ -183,3 +183,76 @@ fn a_non_utf8_card_is_read_lossily_with_a_warning() {
         p.remote
     );
 }
+
+/// Issue 12: a push of many refs has its cards judged on a second thread while its objects are
+/// walked. What the pusher reads must not depend on it: every ref's findings, in the order git
+/// gave the refs, the same findings as each ref pushed alone; a card too large to queue is
+/// judged on the calling thread and takes its place in that order.
+#[test]
+fn a_push_of_many_refs_reports_every_card_in_input_order_as_one_ref_at_a_time() {
+    let s = Sandbox::new();
+    // The objects go to the server without the hook; the hook then runs on made-up input.
+    std::fs::rename(s.server.join("hooks/pre-receive"), s.root.join("pre-receive.off")).expect("hook off");
+    let zero = "0".repeat(40);
+    let mut lines = Vec::new();
+    for i in 0..40 {
+        let card = match i {
+            5 | 30 => "---\nlicense: not-a-licence\n---\n".to_owned(),
+            17 => format!("---\nlicense: not-a-licence-either\n---\n{}\n", "x".repeat(200 * 1024)),
+            22 => "---\nlicense: mit\nlicense: mit\n---\n".to_owned(),
+            _ => format!("---\nlicense: mit\ntags: [t{i}]\n---\n"),
+        };
+        let id = s.card(&card);
+        git(&s.work, &["push", "-q", "origin", &format!("HEAD:refs/heads/b{i:02}")]);
+        lines.push(format!("{zero} {id} refs/heads/b{i:02}\n"));
+    }
+    let head = git(&s.work, &["rev-parse", "HEAD"]);
+    lines.push(format!("{zero} {head} refs/hubgate/x\n"));
+    // An order of git's choosing, not sorted: every seventh line first.
+    let order: Vec<usize> = (0..lines.len()).map(|k| (k * 7) % lines.len()).collect();
+    let input: String = order.iter().map(|&k| lines[k].as_str()).collect();
+    let policies = s.policies.to_str().expect("utf8 path");
+    let run = |stdin: &str| {
+        let out = crate::util::hook(&s.server, &["--policies", policies, "pre-receive"], stdin.as_bytes());
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, all) = run(&input);
+    assert_eq!(code, Some(1), "refused:\n{all}");
+    let bad = [
+        "refs/heads/b05",
+        "refs/heads/b17",
+        "refs/heads/b22",
+        "refs/heads/b30",
+        "refs/hubgate/x",
+    ];
+    // Named in input order.
+    let mut named: Vec<(usize, &str)> = bad
+        .iter()
+        .map(|r| {
+            (
+                all.find(&format!("{r}\n"))
+                    .or_else(|| all.find(r))
+                    .unwrap_or_else(|| panic!("{r} not named:\n{all}")),
+                *r,
+            )
+        })
+        .collect();
+    named.sort();
+    let in_input: Vec<&str> = order
+        .iter()
+        .map(|&k| lines[k].trim_end().rsplit(' ').next().unwrap_or_default())
+        .filter(|r| bad.contains(r))
+        .collect();
+    assert_eq!(named.iter().map(|(_, r)| *r).collect::<Vec<_>>(), in_input, "{all}");
+    // The same messages as each ref alone (the framing of a several-ref report aside).
+    let messages = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.contains("error") || l.contains("license") || l.contains("refs/hubgate/x is under"))
+            .filter(|l| !l.contains("refs/heads/") && !l.starts_with("hubgate:"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let alone: Vec<String> = order.iter().flat_map(|&k| messages(&run(&lines[k]).1)).collect();
+    assert!(!alone.is_empty());
+    assert_eq!(messages(&all), alone, "together:\n{all}");
+}
