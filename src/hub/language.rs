@@ -8,7 +8,7 @@
 //! does not refuse ISO 639-5 family codes (`zlw`, `fiu` on `Helsinki-NLP/opus-mt-zlw-fiu`), so its
 //! list is not huggingface.js's 639-1 + 639-3 table. Which two- and three-letter values it does
 //! refuse, if any, is not public: such a value outside the ISO tables hubgate carries (639-1,
-//! 639-2/B, 639-3 through `isolang`, 639-5 below) is a warning, never a refusal.
+//! 639-2/B, 639-3 from `isolang`'s lists (`iso639`), 639-5 below) is a warning, never a refusal.
 
 use super::Report;
 use crate::card::Node;
@@ -68,8 +68,8 @@ pub fn judge(code: &str) -> Judgement {
     let known = SPECIAL.contains(&code)
         || ISO_639_2B.contains(&code)
         || ISO_639_5.contains(&code)
-        || (code.len() == 2 && isolang::Language::from_639_1(code).is_some())
-        || (code.len() == 3 && isolang::Language::from_639_3(code).is_some());
+        || super::iso639::is_639_1(code)
+        || super::iso639::is_639_3(code);
     if known { Judgement::Known } else { Judgement::Unknown }
 }
 

@@ -14,6 +14,7 @@ mod dataset;
 #[cfg(test)]
 mod evidence_tests;
 mod fields;
+mod iso639;
 mod language;
 pub mod licenses;
 mod model_index;
