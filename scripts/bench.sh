@@ -57,6 +57,18 @@ def measure(cmd, stdin, cwd):
             sys.exit(f"{cmd} failed: {p.stderr.decode()}")
     return statistics.median(times[3:])
 
+def measure_pair(a, stdin_a, b, stdin_b, cwd):
+    # Alternating runs of two commands, so that both see the same state of a noisy machine.
+    ta, tb = [], []
+    for i in range(runs + 3):
+        for cmd, stdin, times in ((a, stdin_a, ta), (b, stdin_b, tb)):
+            t = time.perf_counter()
+            p = subprocess.run(cmd, input=stdin, cwd=cwd, capture_output=True, env={**os.environ, "GIT_DIR": "."})
+            times.append((time.perf_counter() - t) * 1000)
+            if p.returncode not in (0, 1):
+                sys.exit(f"{cmd} failed: {p.stderr.decode()}")
+    return statistics.median(ta[3:]), statistics.median(tb[3:])
+
 def peak_kib(cmd, stdin, cwd, env=None):
     # GNU time's %M (KiB): measured from a small process, so that the forked child's copy of this
     # (large) Python process does not count.
@@ -69,8 +81,7 @@ print("| --- | --- | --- | --- | --- |")
 for repo in repos:
     new, old = rev(repo, "main"), rev(repo, "main~1")
     line = f"{old} {new} refs/heads/main\n".encode()
-    h = measure([bin_, "pre-receive"], line, repo)
-    f = measure(["git", "cat-file", "-p", f"{new}:README.md"], b"", repo)
+    h, f = measure_pair([bin_, "pre-receive"], line, ["git", "cat-file", "-p", f"{new}:README.md"], b"", repo)
     rss = peak_kib([bin_, "pre-receive"], line, repo) / 1024
     commits = os.path.basename(repo).split("-")[1].split(".")[0]
     print(f"| {commits} commits | {h:.2f} | {f:.2f} | {h / f:.2f}x | {rss:.1f} |")
