@@ -36,24 +36,26 @@ pub(super) fn config(file: &Path, text: &str, problems: &mut Vec<Problem>) -> Op
     let lines = LineIndex::new(text);
     let at = |span: Range<usize>, message: String| {
         let (line, column) = lines.line_col(text, span.start);
-        Problem {
-            file: file.to_owned(),
-            line: Some(line),
-            column: Some(column),
+        Problem::error(
+            file.to_owned(),
+            Some(line),
+            Some(column),
             message,
-        }
+            crate::verdict::Code::ConfigInvalid,
+        )
     };
     let (doc, errors) = DeTable::parse_recoverable(text);
     for e in &errors {
         let message = e.message().to_owned();
         problems.push(match e.span() {
             Some(span) => at(span, message),
-            None => Problem {
-                file: file.to_owned(),
-                line: None,
-                column: None,
+            None => Problem::error(
+                file.to_owned(),
+                None,
+                None,
                 message,
-            },
+                crate::verdict::Code::ConfigInvalid,
+            ),
         });
     }
     if !errors.is_empty() {

@@ -156,6 +156,8 @@ impl Config {
             Ok(text) => Config::parse(path, &text),
             Err(message) => Err(Error {
                 problems: vec![Problem {
+                    code: Code::ConfigInvalid,
+                    warning: false,
                     file: path.to_owned(),
                     line: None,
                     column: None,
@@ -180,58 +182,13 @@ impl Config {
     }
 }
 
-/// A problem in the configuration file, located for the administrator.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The file.
-    pub file: PathBuf,
-    /// 1-based line, when known.
-    pub line: Option<usize>,
-    /// 1-based column (in characters), when known.
-    pub column: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl Problem {
-    /// The problem's stable code: always [`Code::ConfigInvalid`] (the server configuration has
-    /// no warnings: what is written must be what runs).
-    pub fn code(&self) -> Code {
-        Code::ConfigInvalid
-    }
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.file.display())?;
-        if let (Some(l), Some(c)) = (self.line, self.column) {
-            write!(f, ":{l}:{c}")?;
-        }
-        write!(f, ": {} [{}]", self.message, self.code().as_str())
-    }
-}
+/// A problem in the configuration file (always `config-invalid`: the server configuration has no
+/// warnings, what is written must be what runs).
+pub type Problem = crate::verdict::FileProblem;
 
 /// Every problem found in the configuration file, in the order of the file; the file is used
 /// only when there is none.
-#[derive(Debug, Clone)]
-pub struct Error {
-    /// The problems, by line and column (those without a place first).
-    pub problems: Vec<Problem>,
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{p}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Error {}
+pub type Error = crate::verdict::FileProblems;
 
 #[cfg(test)]
 mod tests;

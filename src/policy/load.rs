@@ -4,7 +4,7 @@
 //! before anything is decided (a broken policy must be fixable in one round). In hook mode such
 //! an error refuses the push: a gate whose policy cannot be read must not let pushes through.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -14,65 +14,11 @@ use super::{Audience, Card, Gating, Level, License, Policy, Rule};
 use crate::hub::RepoType;
 use crate::verdict::Code;
 
-/// A problem in a policy file, located for the administrator.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The file.
-    pub file: PathBuf,
-    /// 1-based line, when known.
-    pub line: Option<usize>,
-    /// 1-based column, when known.
-    pub column: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-    /// A warning: reported (by `doctor` and `policy explain`), but the policies load.
-    pub warning: bool,
-}
+/// A problem in a policy file: `policy-invalid`, or the warning `policy-license-glob-unknown`.
+pub type Problem = crate::verdict::FileProblem;
 
-impl Problem {
-    /// The problem's stable code ([`Code::PolicyInvalid`], or the warning's own).
-    pub fn code(&self) -> Code {
-        if self.warning {
-            Code::PolicyLicenseGlobUnknown
-        } else {
-            Code::PolicyInvalid
-        }
-    }
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.warning {
-            write!(f, "warning: ")?;
-        }
-        write!(f, "{}", self.file.display())?;
-        if let (Some(l), Some(c)) = (self.line, self.column) {
-            write!(f, ":{l}:{c}")?;
-        }
-        write!(f, ": {} [{}]", self.message, self.code().as_str())
-    }
-}
-
-/// Every problem found in the policy files; loading fails as a whole when any exists.
-#[derive(Debug, Clone)]
-pub struct Error {
-    /// The problems, in file order.
-    pub problems: Vec<Problem>,
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{p}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Error {}
+/// Every problem found in the policy files; loading fails as a whole when any error exists.
+pub type Error = crate::verdict::FileProblems;
 
 /// `internal-push`: what to do with pushes Gitea makes itself (`GITEA_INTERNAL_PUSH=true`).
 #[derive(Deserialize, Default, Clone, Copy)]
@@ -114,6 +60,7 @@ pub fn load_all(path: &Path) -> Result<Loaded, Error> {
             line: None,
             column: None,
             message: format!("cannot read policies: {e}"),
+            code: Code::PolicyInvalid,
             warning: false,
         }],
     })?;
@@ -127,6 +74,7 @@ pub fn load_all(path: &Path) -> Result<Loaded, Error> {
                 line: None,
                 column: None,
                 message,
+                code: Code::PolicyInvalid,
                 warning: false,
             }),
         }
@@ -139,6 +87,7 @@ pub fn load_all(path: &Path) -> Result<Loaded, Error> {
                 line: None,
                 column: None,
                 message: format!("policy name \"{}\" is already used in {}", p.name, first.display()),
+                code: Code::PolicyInvalid,
                 warning: false,
             });
         }
@@ -180,6 +129,7 @@ pub fn parse(file: &Path, text: &str, policies: &mut Vec<Policy>, problems: &mut
             line: Some(line),
             column: Some(column),
             message,
+            code: Code::PolicyInvalid,
             warning: false,
         }
     };
@@ -193,6 +143,7 @@ pub fn parse(file: &Path, text: &str, policies: &mut Vec<Policy>, problems: &mut
                 line: None,
                 column: None,
                 message,
+                code: Code::PolicyInvalid,
                 warning: false,
             },
         });
@@ -390,6 +341,7 @@ fn licence_globs(t: &Table, key: &str, at: At<'_>, problems: &mut Vec<Problem>) 
                     ),
                 );
                 p.warning = true;
+                p.code = Code::PolicyLicenseGlobUnknown;
                 problems.push(p);
             }
             Some(g)

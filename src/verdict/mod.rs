@@ -5,8 +5,10 @@
 //! travel separately, so that the two cannot be confused (STYLE.md 7).
 
 mod code;
+mod problem;
 
 pub use code::{Code, Governed, markdown};
+pub use problem::{FileProblem, FileProblems};
 
 use serde::Serialize;
 
