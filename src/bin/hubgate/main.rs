@@ -93,25 +93,48 @@ fn say_panics(gitlab: bool) {
 }
 
 /// Parses the command line and runs it.
-/// The two commands git runs at every push, `hubgate pre-receive` and `hubgate post-receive`
-/// with nothing else on the line, read without building the whole command line: clap's parser
-/// costs about a tenth of the instructions of a single-ref push. Anything else (an option,
-/// `--help`) goes through clap as usual.
+/// The two commands git runs at every push, `hubgate pre-receive` and `hubgate post-receive`, as
+/// hooks and `install`'s wrappers write them (optionally `--policies P` and `--config C` first,
+/// each once, values not starting with `-`), read without building the whole command line:
+/// clap's parser costs about a tenth of the instructions of a single-ref push. Any other form
+/// (`--policies=P`, `--help`, a typo) goes through clap as usual.
 fn hook_command() -> Option<Cli> {
-    let mut args = std::env::args_os().skip(1);
-    let (Some(first), None) = (args.next(), args.next()) else {
-        return None;
-    };
-    let command = match first.to_str()? {
-        "pre-receive" => Command::PreReceive,
-        "post-receive" => Command::PostReceive,
-        _ => return None,
-    };
-    Some(Cli {
-        policies: None,
-        config: None,
-        command,
-    })
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    hook_command_in(&args)
+}
+
+/// [`hook_command`] on the arguments after the program name.
+fn hook_command_in(args: &[std::ffi::OsString]) -> Option<Cli> {
+    let (mut policies, mut config) = (None, None);
+    let mut rest = args;
+    loop {
+        match rest {
+            [flag, value, tail @ ..] if !value.to_string_lossy().starts_with('-') => {
+                let slot = match flag.to_str() {
+                    Some("--policies") => &mut policies,
+                    Some("--config") => &mut config,
+                    _ => return None,
+                };
+                if slot.replace(PathBuf::from(value)).is_some() {
+                    return None;
+                }
+                rest = tail;
+            }
+            [command] => {
+                let command = match command.to_str()? {
+                    "pre-receive" => Command::PreReceive,
+                    "post-receive" => Command::PostReceive,
+                    _ => return None,
+                };
+                return Some(Cli {
+                    policies,
+                    config,
+                    command,
+                });
+            }
+            _ => return None,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -224,6 +247,55 @@ impl From<RepoKind> for RepoType {
             RepoKind::Model => RepoType::Model,
             RepoKind::Dataset => RepoType::Dataset,
             RepoKind::Space => RepoType::Space,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<std::ffi::OsString> {
+        line.split(' ').filter(|w| !w.is_empty()).map(Into::into).collect()
+    }
+
+    /// What clap reads from the same line, in the fast path's terms (`None`: not a hook line).
+    fn by_clap(line: &str) -> Option<(Option<PathBuf>, Option<PathBuf>, bool)> {
+        let cli = Cli::try_parse_from(std::iter::once("hubgate".into()).chain(args(line))).ok()?;
+        let pre = match cli.command {
+            Command::PreReceive => true,
+            Command::PostReceive => false,
+            _ => return None,
+        };
+        Some((cli.policies, cli.config, pre))
+    }
+
+    #[test]
+    fn the_hook_lines_read_as_clap_reads_them_and_other_lines_go_to_clap() {
+        for line in [
+            "pre-receive",
+            "post-receive",
+            "--policies /etc/hubgate/policies pre-receive",
+            "--config /etc/hubgate.toml --policies /p post-receive",
+            "--policies /p --config /c pre-receive",
+        ] {
+            let fast =
+                hook_command_in(&args(line)).map(|c| (c.policies, c.config, matches!(c.command, Command::PreReceive)));
+            assert!(fast.is_some(), "{line}");
+            assert_eq!(fast, by_clap(line), "{line}");
+        }
+        for line in [
+            "",
+            "pre-receive extra",
+            "--help",
+            "--policies=/p pre-receive",
+            "--policies /p --policies /q pre-receive",
+            "--policies --config pre-receive",
+            "--policies /p",
+            "check",
+            "--verbose pre-receive",
+        ] {
+            assert!(hook_command_in(&args(line)).is_none(), "{line:?} must go to clap");
         }
     }
 }
