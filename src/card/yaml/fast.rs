@@ -26,6 +26,11 @@ const MAX_KEY_BYTES: usize = 512;
 /// The most keys of one mapping read here (duplicates are looked for linearly).
 const MAX_KEYS: usize = 64;
 
+/// The most nodes (keys, values, items) of a document read here: a real card has hundreds. Far
+/// below the port's own bound ([`super::loader::MAX_NODES`], which counts at least as many), so
+/// that a document the port refuses as too complex is always left to it.
+const MAX_NODES: usize = 10_000;
+
 /// One line of the YAML block.
 struct Line<'a> {
     /// 1-based line number.
@@ -64,7 +69,7 @@ pub(super) fn read(text: &str) -> Option<Node> {
             empty: rest.is_empty(),
         });
     }
-    let mut r = Reader { lines, at: 0 };
+    let mut r = Reader { lines, at: 0, nodes: 0 };
     r.skip_blank();
     if r.peek()?.indent != 0 {
         return None;
@@ -107,11 +112,19 @@ fn column(line: &str, at: usize) -> usize {
 struct Reader<'a> {
     lines: Vec<Line<'a>>,
     at: usize,
+    /// Nodes read so far (see [`MAX_NODES`]).
+    nodes: usize,
 }
 
 impl<'a> Reader<'a> {
     fn peek(&self) -> Option<&Line<'a>> {
         self.lines.get(self.at)
+    }
+
+    /// Counts `n` more nodes; `None` past [`MAX_NODES`].
+    fn count(&mut self, n: usize) -> Option<()> {
+        self.nodes += n;
+        (self.nodes <= MAX_NODES).then_some(())
     }
 
     fn skip_blank(&mut self) {
@@ -158,6 +171,7 @@ impl<'a> Reader<'a> {
 
     /// One `key: value` entry of a mapping at column `indent`, its key at byte `start`.
     fn entry(&mut self, indent: usize, start: usize, depth: usize) -> Option<Entry> {
+        self.count(2)?;
         let text = self.lines[self.at].text;
         let rest = &text[start..];
         let colon = rest.find(':')?;
@@ -219,6 +233,7 @@ impl<'a> Reader<'a> {
         let pos = self.pos(indent);
         let mut items = Vec::with_capacity(4);
         loop {
+            self.count(1)?;
             let text = self.lines[self.at].text;
             let after = indent + 1;
             let item_at = after + (text.len() - after - text[after..].trim_start_matches(' ').len());
@@ -286,7 +301,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `[a, b]` on one line, of plain scalars, starting at byte `at` of the current line.
-    fn flow_sequence(&self, at: usize) -> Option<Value> {
+    fn flow_sequence(&mut self, at: usize) -> Option<Value> {
         let text = self.lines[self.at].text;
         let close = at + text[at..].find(']')?;
         if !ends_line(&text[close + 1..]) {
@@ -310,6 +325,7 @@ impl<'a> Reader<'a> {
             {
                 return None;
             }
+            self.count(1)?;
             items.push(Node {
                 value: resolve(item)?,
                 pos: self.pos(from + lead),

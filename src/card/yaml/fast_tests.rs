@@ -200,6 +200,21 @@ fn leaves_what_is_outside_the_plain_shape_to_the_port() {
 }
 
 #[test]
+fn leaves_a_document_past_its_node_bound_to_the_port_which_refuses_it_as_too_complex() {
+    // 50,000 entries of a list, 7 nodes each: the port refuses past 250,000 nodes; the direct
+    // reader must not accept what the port refuses (it did, found by attacking it).
+    let big: String = (0..50_000)
+        .map(|i| format!("  - a{i}: [x, y, z]\n    b: q\n"))
+        .collect();
+    let text = format!("m:\n{big}");
+    assert_eq!(read(&text), None);
+    assert_eq!(port(&text).err().map(|e| e.kind), Some(super::super::ErrorKind::Budget));
+    // Within the bound, both answer alike.
+    let small: String = (0..1_000).map(|i| format!("  - a{i}: [x, y, z]\n    b: q\n")).collect();
+    assert!(agrees(&format!("m:\n{small}")));
+}
+
+#[test]
 fn reads_the_plain_shape_with_the_ports_positions() {
     let text = "# c\n\nlicense: mit\ntags:\n- a\n-   b # note\nm:\n  k: \"v\"\n  l: []\nseq:\n  - q: 1\n    r: 'x y'\nempty:\nlast: [en, 1.5]\n";
     assert!(agrees(text));
