@@ -26,6 +26,11 @@ const MAX_KEY_BYTES: usize = 512;
 /// The most keys of one mapping read here (duplicates are looked for linearly).
 const MAX_KEYS: usize = 64;
 
+/// The largest YAML block read here: real cards are a few kB, and every size bound of the port
+/// (characters of keys and strings, before and after aliases) is far above it, so that a block
+/// the port refuses for its size is always left to it.
+const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
 /// The most nodes (keys, values, items) of a document read here: a real card has hundreds. Far
 /// below the port's own bound ([`super::loader::MAX_NODES`], which counts at least as many), so
 /// that a document the port refuses as too complex is always left to it.
@@ -47,7 +52,7 @@ struct Line<'a> {
 
 /// Reads `text` when it lies in the plain subset; `None` leaves it to the port.
 pub(super) fn read(text: &str) -> Option<Node> {
-    if !plain_characters(text) {
+    if text.len() > MAX_TEXT_BYTES || !plain_characters(text) {
         return None;
     }
     let bytes = text.as_bytes();
