@@ -16,7 +16,7 @@ use anyhow::{Result, anyhow};
 use crate::card::Card;
 use crate::policy::{Applied, Level, Subject, evaluate};
 use crate::repo::update::Update;
-use crate::repo::{Blob, Readme, Repo};
+use crate::repo::{Blob, CARD_FILE, Readme, Repo};
 use crate::verdict::{Code, Finding, Severity};
 
 use super::gate::RESERVED_NAMESPACE;
@@ -55,6 +55,34 @@ impl Pending<'_> {
     }
 }
 
+/// What every update's reading needs from the policies, worked out once per push.
+#[derive(Clone, Copy)]
+struct Needs {
+    /// The strictest level of the Hub rule among the policies (a card that cannot be read is
+    /// reported at it).
+    hub_level: Level,
+    /// Whether a rule compares the new card with the old one (audience removal).
+    compares: bool,
+}
+
+impl Needs {
+    fn of(applied: &Applied) -> Needs {
+        Needs {
+            hub_level: applied
+                .policies
+                .iter()
+                .map(|p| p.hub.level)
+                .max()
+                .unwrap_or(Level::Deny),
+            compares: applied.policies.iter().any(|p| {
+                p.audience
+                    .as_ref()
+                    .is_some_and(|a| a.protect_removal && a.rule.level != Level::Off)
+            }),
+        }
+    }
+}
+
 /// Judges the card of every update and runs `rest` (the walk of what the push brings) on the
 /// calling thread meanwhile. An `Err` is an operational failure, never a finding.
 pub(super) fn judge_all<R>(
@@ -63,10 +91,11 @@ pub(super) fn judge_all<R>(
     updates: &[Update],
     rest: impl FnOnce() -> Result<R>,
 ) -> Result<(Vec<Finding>, R)> {
+    let needs = Needs::of(applied);
     if updates.len() < PARALLEL_FROM {
         let mut findings = Vec::new();
         for update in updates {
-            findings.extend(judge(applied, read(repo, applied, update)?));
+            findings.extend(judge(applied, read(repo, needs, update)?));
         }
         return Ok((findings, rest()?));
     }
@@ -80,7 +109,7 @@ pub(super) fn judge_all<R>(
         let mut judged = Vec::with_capacity(updates.len());
         let mut read_all = || -> Result<()> {
             for (i, update) in updates.iter().enumerate() {
-                let pending = read(repo, applied, update)?;
+                let pending = read(repo, needs, update)?;
                 if pending.bytes() > QUEUED_CARD_BYTES {
                     judged.push((i, judge(applied, pending)));
                 } else if let Err(back) = tx.send((i, pending)) {
@@ -105,7 +134,7 @@ pub(super) fn judge_all<R>(
 }
 
 /// Reads what one update needs judged.
-fn read<'a>(repo: &Repo, applied: &Applied, update: &'a Update) -> Result<Pending<'a>> {
+fn read<'a>(repo: &Repo, needs: Needs, update: &'a Update) -> Result<Pending<'a>> {
     let refname = update.refname.as_str();
     let mut pending = Pending {
         refname,
@@ -141,16 +170,11 @@ fn read<'a>(repo: &Repo, applied: &Applied, update: &'a Update) -> Result<Pendin
         tracing::debug!(refname, "README.md unchanged; not parsed");
         return Ok(pending);
     }
-    let hub_level = applied
-        .policies
-        .iter()
-        .map(|p| p.hub.level)
-        .max()
-        .unwrap_or(Level::Deny);
+    let hub_level = needs.hub_level;
     let mut reading_problem = |code: Code, message: String| {
         if let Some(severity) = hub_level.apply(Severity::Error) {
             let mut f = Finding::new(code, severity, "card", message);
-            f.file = Some("README.md".into());
+            f.file = Some(CARD_FILE.into());
             f.refname = Some(refname.to_owned());
             pending.early.push(f.with_help(code.fix()));
         }
@@ -173,13 +197,8 @@ fn read<'a>(repo: &Repo, applied: &Applied, update: &'a Update) -> Result<Pendin
         },
     };
     // The old card matters only to a rule that compares with it (audience removal).
-    let compares = applied.policies.iter().any(|p| {
-        p.audience
-            .as_ref()
-            .is_some_and(|a| a.protect_removal && a.rule.level != Level::Off)
-    });
     let old = match old_readme {
-        Some(Readme::Blob(id)) if compares => match repo.blob(id)? {
+        Some(Readme::Blob(id)) if needs.compares => match repo.blob(id)? {
             Blob::Bytes(bytes) => Some(bytes),
             Blob::TooLarge(_) => None,
         },
@@ -199,7 +218,7 @@ fn judge(applied: &Applied, pending: Pending<'_>) -> Vec<Finding> {
     let old_card = cards.old.as_deref().map(Card::read);
     let subject = Subject {
         refname: Some(pending.refname),
-        file: "README.md",
+        file: CARD_FILE,
         card: card.as_ref(),
         old_card: old_card.as_ref(),
     };

@@ -28,6 +28,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use gix::ObjectId;
 
+/// Where a card stands in a tree (the root's `README.md`): the one name the gate, the scan and
+/// the card reader look up.
+pub const CARD_FILE: &str = "README.md";
+
 /// The largest card hubgate reads: the Hub refuses files over 10 MiB outside LFS anyway.
 pub const MAX_CARD_BYTES: u64 = 10 * 1024 * 1024;
 
@@ -149,7 +153,7 @@ impl Repo {
         let tree = commit
             .tree()
             .with_context(|| format!("cannot read the tree of {}", commit.id))?;
-        let Some(entry) = tree.find_entry("README.md") else {
+        let Some(entry) = tree.find_entry(CARD_FILE) else {
             return Ok(Readme::Absent);
         };
         let mode = entry.mode();

@@ -90,16 +90,13 @@ fn on(rule: Rule) -> bool {
     rule.level != Level::Off
 }
 
-/// Where a card sits in a tree.
-const CARD_PATH: &str = "README.md";
-
 /// Reads what the rules in force need to know about `blob`.
 fn facts(repo: &Repo, blob: &NewBlob, secrets: bool, search: &mut tokens::Search) -> Result<Facts> {
     let mut head = Vec::new();
     let mut tokens = Vec::new();
     let mut unread = None;
     // A card is read whole anyway for its metadata: read it once, through the object cache.
-    let card = if blob.path == CARD_PATH {
+    let card = if blob.path == crate::repo::CARD_FILE {
         match repo.blob(blob.id)? {
             crate::repo::Blob::Bytes(bytes) => Some(bytes),
             crate::repo::Blob::TooLarge(_) => None,
