@@ -1,17 +1,12 @@
-//! Reading cards from a repository's objects with gix, including a push's quarantined objects.
-//!
-//! gix 0.90 ignores `GIT_OBJECT_DIRECTORY` and `GIT_ALTERNATE_OBJECT_DIRECTORIES`, so during
-//! pre-receive a plain `gix::open` cannot see the pushed objects. The verified workaround
-//! (docs/sources.md#gix-quarantine) is applied here and nowhere else: the repository's object store
-//! is replaced by one rooted in a scratch directory *outside* the repository whose
-//! `info/alternates` lists the quarantine directory, then the real object directories. The scratch
-//! directory is removed when the [`Repo`] is dropped. Nothing is ever written through this handle:
-//! pre-receive must not write objects or refs (git refuses ref updates in quarantine, gix does
-//! not).
+//! Reading cards from a repository's objects with gix, including a push's quarantined objects
+//! (the stores searched, and why no scratch directory: [`odb`]). Nothing is ever written through
+//! a [`Repo`]: pre-receive must not write objects or refs (git refuses ref updates in quarantine,
+//! gix does not).
 
 pub mod branch;
 pub mod name;
 pub mod objects;
+pub mod odb;
 pub mod owner;
 pub mod prefix;
 pub mod settle;
@@ -47,12 +42,11 @@ pub struct Quarantine {
 /// An open repository, able to see a push in flight.
 pub struct Repo {
     repo: gix::Repository,
-    /// The quarantine's own objects (no alternates): membership means "brought by this push".
-    pushed: Option<gix::odb::Handle>,
+    /// The quarantine and the environment's alternates, searched around the repository's own
+    /// objects.
+    extra: odb::Extra,
     /// Prefix reads of quarantined blobs.
     prefixes: Option<prefix::Prefixes>,
-    /// Kept alive for the alternates file; removed on drop.
-    _scratch: Option<tempfile::TempDir>,
     /// Sizes of the cards already read: a card is read by the scan of what the push brings and
     /// again for its metadata, and finding a deltified object's size walks its delta chain.
     card_sizes: std::cell::RefCell<std::collections::HashMap<ObjectId, u64>>,
@@ -97,43 +91,48 @@ impl Repo {
         // Deltified objects (a push's pack, or a repository's, where similar cards are deltas of
         // each other) would otherwise be rebuilt from their base at every read.
         repo.objects.set_pack_cache(pack_cache);
-        let mut scratch = None;
-        let mut pushed = None;
-        let mut prefixes = None;
-        if let Some(objdir) = &quarantine.object_dir {
-            let dir = tempfile::Builder::new()
-                .prefix("hubgate-odb-")
-                .tempdir()
-                .context("cannot create a scratch directory for the quarantine view")?;
-            let info = dir.path().join("info");
-            std::fs::create_dir_all(&info)?;
-            // git's variables may be relative to the hook's working folder.
-            let mut lines = String::new();
-            for path in std::iter::once(objdir).chain(&quarantine.alternates) {
-                let abs = std::path::absolute(path).context("cannot resolve a quarantine path")?;
-                lines.push_str(&abs.to_string_lossy());
-                lines.push('\n');
-            }
-            std::fs::write(info.join("alternates"), lines)?;
-            let hash = repo.object_hash();
-            let mut handle = gix::odb::at(dir.path(), hash).context("cannot open the quarantined objects")?;
-            handle.set_pack_cache(pack_cache);
-            repo.objects = gix::odb::memory::Proxy::new(handle, hash);
-            let abs = std::path::absolute(objdir).context("cannot resolve the quarantine path")?;
-            pushed = Some(gix::odb::at(&abs, hash).context("cannot open the quarantine directory")?);
-            prefixes = Some(prefix::Prefixes::open(&abs)?);
-            scratch = Some(dir);
-        }
         // Each ref's commit, tree and card are looked at by several steps (the walk, the card,
         // the size check); decoded objects are kept so that each is inflated once.
         repo.object_cache_size(Some(OBJECT_CACHE_BYTES));
+        let (extra, prefixes) = match &quarantine.object_dir {
+            Some(objdir) => {
+                let extra = odb::Extra::open(
+                    objdir,
+                    &quarantine.alternates,
+                    &repo.common_dir().join("objects"),
+                    repo.object_hash(),
+                    |h| {
+                        h.set_pack_cache(pack_cache);
+                        h.set_object_cache(|| {
+                            Box::new(gix::odb::pack::cache::object::MemoryCappedHashmap::new(
+                                OBJECT_CACHE_BYTES,
+                            ))
+                        });
+                    },
+                )?;
+                let abs = std::path::absolute(objdir).context("cannot resolve the quarantine path")?;
+                (extra, Some(prefix::Prefixes::open(&abs)?))
+            }
+            None => (odb::Extra::default(), None),
+        };
         Ok(Repo {
             repo,
-            pushed,
+            extra,
             prefixes,
-            _scratch: scratch,
             card_sizes: Default::default(),
         })
+    }
+
+    /// `id` read whole from the first store that has it (see [`odb::find`]).
+    fn find(&self, id: ObjectId) -> Result<odb::Object> {
+        odb::find(&self.repo.objects, &self.extra, &id)?
+            .ok_or_else(|| anyhow::anyhow!("object {id} is missing from the repository"))
+    }
+
+    /// `id`'s kind and size from its header (see [`odb::header`]).
+    fn header(&self, id: ObjectId) -> Result<gix::objs::Header> {
+        odb::header(&self.repo.objects, &self.extra, &id)?
+            .ok_or_else(|| anyhow::anyhow!("object {id} is missing from the repository"))
     }
 
     /// The commit an id points to, peeling annotated tags; `None` for a tag on a tree or blob.
@@ -146,19 +145,24 @@ impl Repo {
 
     /// What stands at `README.md` at the root of `commit`'s tree.
     pub fn readme(&self, commit: ObjectId) -> Result<Readme> {
-        let commit = self
-            .repo
-            .find_commit(commit)
-            .with_context(|| format!("cannot read commit {commit}"))?;
-        let tree = commit
-            .tree()
-            .with_context(|| format!("cannot read the tree of {}", commit.id))?;
-        let Some(entry) = tree.find_entry(CARD_FILE) else {
+        let tree_id = self.commit_tree(commit)?;
+        let tree = self
+            .find(tree_id)
+            .with_context(|| format!("cannot read the tree of {commit}"))?;
+        anyhow::ensure!(
+            tree.kind.is_tree(),
+            "cannot read the tree of {commit}: object {tree_id} is not a tree"
+        );
+        // As gix's `Tree::find_entry`: entries that do not parse are passed over.
+        let Some(entry) = gix::objs::TreeRefIter::from_bytes(&tree.data, tree_id.kind())
+            .filter_map(std::result::Result::ok)
+            .find(|e| e.filename == CARD_FILE)
+        else {
             return Ok(Readme::Absent);
         };
-        let mode = entry.mode();
+        let mode = entry.mode;
         Ok(if mode.is_blob() {
-            Readme::Blob(entry.object_id())
+            Readme::Blob(entry.oid.to_owned())
         } else if mode.is_link() {
             Readme::NotAFile("a symbolic link")
         } else if mode.is_tree() {
@@ -176,11 +180,7 @@ impl Repo {
         let size = match known {
             Some(size) => size,
             None => {
-                let size = self
-                    .repo
-                    .find_header(id)
-                    .with_context(|| format!("cannot read blob {id}"))?
-                    .size();
+                let size = self.header(id).with_context(|| format!("cannot read blob {id}"))?.size;
                 self.card_sizes.borrow_mut().insert(id, size);
                 size
             }
@@ -188,14 +188,11 @@ impl Repo {
         if size > MAX_CARD_BYTES {
             return Ok(Blob::TooLarge(size));
         }
-        let object = self
-            .repo
-            .find_object(id)
-            .with_context(|| format!("cannot read blob {id}"))?;
+        let object = self.find(id).with_context(|| format!("cannot read blob {id}"))?;
         if !object.kind.is_blob() {
             bail!("object {id} is not a blob");
         }
-        Ok(Blob::Bytes(object.detach().data))
+        Ok(Blob::Bytes(object.data))
     }
 
     /// The tips of every branch (`refs/heads/*`), for `check` without `--ref`.
@@ -243,13 +240,13 @@ impl Repo {
 
     /// Whether this run sees a push's quarantine (pre-receive with git >= 2.11).
     pub fn has_quarantine(&self) -> bool {
-        self.pushed.is_some()
+        self.extra.pushed.is_some()
     }
 
     /// Whether the object came with the push being received (it is in the quarantine).
     pub fn is_pushed(&self, id: &gix::oid) -> bool {
         use gix::objs::Exists;
-        self.pushed.as_ref().is_some_and(|h| h.exists(id))
+        self.extra.pushed.as_ref().is_some_and(|h| h.exists(id))
     }
 
     /// The size of an object, from its header (the object is not loaded).
@@ -260,10 +257,9 @@ impl Repo {
             return Ok(size);
         }
         Ok(self
-            .repo
-            .find_header(id)
+            .header(id)
             .with_context(|| format!("cannot read object {id}"))?
-            .size())
+            .size)
     }
 
     /// A blob's size and up to `n` leading bytes: in one partial read when the blob is in the
@@ -301,11 +297,8 @@ impl Repo {
         if size > max {
             return Ok(Blob::TooLarge(size));
         }
-        let object = self
-            .repo
-            .find_object(id)
-            .with_context(|| format!("cannot read blob {id}"))?;
-        Ok(Blob::Bytes(object.detach().data))
+        let object = self.find(id).with_context(|| format!("cannot read blob {id}"))?;
+        Ok(Blob::Bytes(object.data))
     }
 
     /// The commits of `new` not reachable from `hidden`, newest first.

@@ -5,6 +5,7 @@ use std::collections::{BinaryHeap, HashSet};
 
 use anyhow::{Context, Result};
 use gix::ObjectId;
+use gix::objs::CommitRefIter;
 
 use super::Repo;
 use super::tree::{self, RawEntry};
@@ -74,22 +75,16 @@ impl Repo {
         let mut at = id;
         // Tag chains are short; a bound keeps a cycle of hostile ids from spinning.
         for _ in 0..MAX_TAG_CHAIN {
-            let object = self
-                .repo
-                .find_object(at)
-                .with_context(|| format!("object {at} is missing from the repository"))?;
+            let object = self.find(at)?;
             let target = match object.kind {
                 gix::object::Kind::Commit => Target::Commit(at),
                 gix::object::Kind::Tree => Target::Tree(at),
                 gix::object::Kind::Blob => Target::Blob(at),
                 gix::object::Kind::Tag => {
                     tags.push(at);
-                    at = object
-                        .try_into_tag()
-                        .with_context(|| format!("cannot read tag {at}"))?
+                    at = gix::objs::TagRefIter::from_bytes(&object.data, at.kind())
                         .target_id()
-                        .with_context(|| format!("cannot read the target of tag {at}"))?
-                        .detach();
+                        .with_context(|| format!("cannot read the target of tag {at}"))?;
                     continue;
                 }
             };
@@ -100,55 +95,50 @@ impl Repo {
 
     /// A commit's tree, parents and committer time (seconds).
     pub fn commit_info(&self, id: ObjectId) -> Result<(ObjectId, Vec<ObjectId>, i64)> {
-        let c = self.find_commit(id)?;
-        let tree = Self::tree_of(&c, id)?;
-        let time = c.time().map(|t| t.seconds).unwrap_or(0);
-        Ok((tree, c.parent_ids().map(|p| p.detach()).collect(), time))
+        let data = self.commit_bytes(id)?;
+        let tree = tree_of(&data, id)?;
+        let time = CommitRefIter::from_bytes(&data, id.kind())
+            .committer()
+            .ok()
+            .and_then(|c| c.time().ok())
+            .map(|t| t.seconds)
+            .unwrap_or(0);
+        Ok((tree, parents_of(&data, id), time))
     }
 
     /// A commit's tree (the walk compares it with the pushed commit's tree).
     pub fn commit_tree(&self, id: ObjectId) -> Result<ObjectId> {
-        Self::tree_of(&self.find_commit(id)?, id)
+        tree_of(&self.commit_bytes(id)?, id)
     }
 
     /// A commit's tree, its parents and its raw bytes (its message and headers are searched for
     /// tokens), in one read; without the committer time, which the walk does not need and which
     /// costs a date parse.
     pub fn commit_read(&self, id: ObjectId) -> Result<(ObjectId, Vec<ObjectId>, Vec<u8>)> {
-        let mut c = self.find_commit(id)?;
-        let tree = Self::tree_of(&c, id)?;
-        let parents = c.parent_ids().map(|p| p.detach()).collect();
-        Ok((tree, parents, std::mem::take(&mut c.data)))
+        let data = self.commit_bytes(id)?;
+        Ok((tree_of(&data, id)?, parents_of(&data, id), data))
     }
 
-    fn find_commit(&self, id: ObjectId) -> Result<gix::Commit<'_>> {
-        self.repo
-            .find_commit(id)
-            .with_context(|| format!("cannot read commit {id}"))
-    }
-
-    fn tree_of(c: &gix::Commit<'_>, id: ObjectId) -> Result<ObjectId> {
-        Ok(c.tree_id()
-            .with_context(|| format!("cannot read the tree of {id}"))?
-            .detach())
+    /// A commit's bytes; an error for any other kind of object.
+    fn commit_bytes(&self, id: ObjectId) -> Result<Vec<u8>> {
+        let object = self.find(id).with_context(|| format!("cannot read commit {id}"))?;
+        anyhow::ensure!(
+            object.kind.is_commit(),
+            "cannot read commit {id}: the object is a {}",
+            object.kind
+        );
+        Ok(object.data)
     }
 
     /// An object's raw bytes (a tag's headers and message): searched for tokens like any file.
     pub fn raw_object(&self, id: ObjectId) -> Result<Vec<u8>> {
-        let object = self
-            .repo
-            .find_object(id)
-            .with_context(|| format!("cannot read object {id}"))?;
-        Ok(object.detach().data)
+        Ok(self.find(id).with_context(|| format!("cannot read object {id}"))?.data)
     }
 
     /// A tree's entries as written, or why they are not given: more than [`MAX_TREE_BYTES`]
     /// (refused, not parsed), or bytes that are not a tree.
     pub fn raw_tree(&self, id: ObjectId) -> Result<TreeRead> {
-        let object = self
-            .repo
-            .find_object(id)
-            .with_context(|| format!("cannot read tree {id}"))?;
+        let object = self.find(id).with_context(|| format!("cannot read tree {id}"))?;
         anyhow::ensure!(object.kind.is_tree(), "object {id} is not a tree");
         if object.data.len() as u64 > MAX_TREE_BYTES {
             return Ok(TreeRead::TooLarge(object.data.len() as u64));
@@ -175,8 +165,8 @@ impl Repo {
             // `peel_to_id` has followed annotated tags: the header says whether a commit is
             // left (refs to trees or blobs reach no history); the object is not read.
             let id = id.detach();
-            match self.repo.find_header(id) {
-                Ok(h) if h.kind().is_commit() => out.push(id),
+            match self.header(id) {
+                Ok(h) if h.kind.is_commit() => out.push(id),
                 Ok(_) => {}
                 Err(e) => tracing::debug!(%id, error = %e, "a ref points at a missing object"),
             }
@@ -235,11 +225,20 @@ impl Repo {
         if size > max {
             return Ok((Streamed::TooLarge(size), size));
         }
-        let object = self
-            .repo
-            .find_object(id)
-            .with_context(|| format!("cannot read blob {id}"))?;
+        let object = self.find(id).with_context(|| format!("cannot read blob {id}"))?;
         each(&object.data);
         Ok((Streamed::Whole, size))
     }
+}
+
+/// The tree a commit's bytes name.
+fn tree_of(data: &[u8], id: ObjectId) -> Result<ObjectId> {
+    CommitRefIter::from_bytes(data, id.kind())
+        .tree_id()
+        .with_context(|| format!("cannot read the tree of {id}"))
+}
+
+/// The parents a commit's bytes name, in order.
+fn parents_of(data: &[u8], id: ObjectId) -> Vec<ObjectId> {
+    CommitRefIter::from_bytes(data, id.kind()).parent_ids().collect()
 }

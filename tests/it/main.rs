@@ -11,6 +11,8 @@ mod util;
 mod hook_input;
 // Pushes through the hook: create, update, delete, several refs, quarantine, CRLF and BOM cards.
 mod push;
+// Where pre-receive finds a push's objects: quarantine, environment alternates, no $TMPDIR.
+mod quarantine;
 // Each policy rule at each level, through real pushes.
 mod rules;
 // Policy files: broken ones refuse pushes (fail closed); shipped examples load.

@@ -1,0 +1,121 @@
+//! The object stores one run reads, searched in git's order: a push's quarantine, then the
+//! repository's objects (with their own `info/alternates`), then the alternates git gives only in
+//! its environment.
+//!
+//! gix 0.90 ignores `GIT_OBJECT_DIRECTORY` and `GIT_ALTERNATE_OBJECT_DIRECTORIES`
+//! (docs/sources.md#gix-quarantine), so each directory is opened as a store of its own and an
+//! object is looked up in each in turn. Nothing is written anywhere: an earlier design rooted one
+//! store in a scratch directory whose `info/alternates` listed them all, which cost a folder
+//! created and removed in `$TMPDIR` at every push (milliseconds on a journaled disk) and refused
+//! every push while `$TMPDIR` was full or unwritable.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use gix::objs::{Find, FindHeader};
+
+/// An object read whole: its kind and its bytes (without git's header).
+pub struct Object {
+    /// Commit, tree, blob or tag.
+    pub kind: gix::object::Kind,
+    /// The content.
+    pub data: Vec<u8>,
+}
+
+/// The stores besides the repository's own, in search order around it.
+#[derive(Default)]
+pub struct Extra {
+    /// The quarantine's own objects (no alternates): searched first, and membership means
+    /// "brought by this push".
+    pub pushed: Option<gix::odb::Handle>,
+    /// Alternates named only in git's environment (not the repository's objects, which its
+    /// own store already reads): searched last.
+    pub alternates: Vec<gix::odb::Handle>,
+}
+
+impl Extra {
+    /// Opens the quarantine at `object_dir` and every alternate of `alternates` that is not
+    /// `own_objects` (the repository's object directory, already open). Relative paths are
+    /// resolved against the working directory, as git's are.
+    pub fn open(
+        object_dir: &Path,
+        alternates: &[PathBuf],
+        own_objects: &Path,
+        hash: gix::hash::Kind,
+        setup: impl Fn(&mut gix::odb::Handle),
+    ) -> Result<Extra> {
+        let abs = std::path::absolute(object_dir).context("cannot resolve the quarantine path")?;
+        let mut pushed = gix::odb::at(&abs, hash).context("cannot open the quarantine directory")?;
+        setup(&mut pushed);
+        let own = std::fs::canonicalize(own_objects).ok();
+        let mut stores = Vec::new();
+        for alt in alternates {
+            let abs = std::path::absolute(alt).context("cannot resolve an alternate object directory")?;
+            if own.is_some() && std::fs::canonicalize(&abs).ok() == own {
+                continue;
+            }
+            let mut handle = gix::odb::at(&abs, hash)
+                .with_context(|| format!("cannot open the alternate object directory {}", abs.display()))?;
+            setup(&mut handle);
+            stores.push(handle);
+        }
+        Ok(Extra {
+            pushed: Some(pushed),
+            alternates: stores,
+        })
+    }
+}
+
+/// Looks `id` up in `pushed`, `own`, then `alternates`: the first store that has it answers.
+/// The empty tree exists whether or not it is stored, as it does for git and gix.
+pub fn find(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid) -> Result<Option<Object>> {
+    if id == gix::ObjectId::empty_tree(id.kind()) {
+        return Ok(Some(Object {
+            kind: gix::object::Kind::Tree,
+            data: Vec::new(),
+        }));
+    }
+    let stores = extra
+        .pushed
+        .iter()
+        .map(|p| p as &dyn Find)
+        .chain(std::iter::once(own as &dyn Find))
+        .chain(extra.alternates.iter().map(|a| a as &dyn Find));
+    let mut buf = Vec::new();
+    for store in stores {
+        // As in gix's own `find_object`, a found object's bytes are the whole buffer.
+        let kind = store
+            .try_find(id, &mut buf)
+            .map_err(|e| anyhow::anyhow!("cannot read object {id}: {e}"))?
+            .map(|d| d.kind);
+        if let Some(kind) = kind {
+            return Ok(Some(Object { kind, data: buf }));
+        }
+    }
+    Ok(None)
+}
+
+/// An object's kind and size from its header, searched as [`find`] does.
+pub fn header(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid) -> Result<Option<gix::objs::Header>> {
+    if id == gix::ObjectId::empty_tree(id.kind()) {
+        return Ok(Some(gix::objs::Header {
+            kind: gix::object::Kind::Tree,
+            size: 0,
+        }));
+    }
+    let stores = extra
+        .pushed
+        .iter()
+        .map(|p| p as &dyn FindHeader)
+        .chain(std::iter::once(own as &dyn FindHeader))
+        .chain(extra.alternates.iter().map(|a| a as &dyn FindHeader));
+    for store in stores {
+        if let Some(h) = store
+            .try_header(id)
+            .map_err(|e| anyhow::anyhow!("cannot read object {id}: {e}"))?
+        {
+            return Ok(Some(h));
+        }
+    }
+    Ok(None)
+}

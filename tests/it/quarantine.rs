@@ -1,0 +1,147 @@
+//! Where pre-receive finds a push's objects: the quarantine, the repository's objects and the
+//! alternates git names only in its environment, with nothing written anywhere (not even in
+//! `$TMPDIR`).
+
+use std::path::Path;
+
+use crate::util::{Sandbox, git, git_cmd, hook_env, make_executable};
+
+const GOOD: &str = "---\nlicense: apache-2.0\n---\n# Model\n";
+const BAD: &str = "---\nlicense: MIT\n---\n# Model\n";
+
+/// Points the installed hook's `$TMPDIR` at `tmpdir`.
+fn hook_with_tmpdir(s: &Sandbox, tmpdir: &Path) {
+    let hook = s.server.join("hooks/pre-receive");
+    let script = std::fs::read_to_string(&hook).expect("hook");
+    let script = script.replacen(
+        "exec ",
+        &format!("TMPDIR='{}'; export TMPDIR; exec ", tmpdir.display()),
+        1,
+    );
+    std::fs::write(&hook, script).expect("hook");
+    make_executable(&hook);
+}
+
+/// The attack: fill or break `$TMPDIR` (a full `/tmp` on the server) and push. A gate that needs
+/// a scratch folder there refuses every push, good ones included, for as long as it lasts. The
+/// hook must judge each push on its card alone.
+#[test]
+fn pushes_are_judged_when_tmpdir_is_unusable() {
+    let s = Sandbox::new();
+    // A file where a folder is expected: nothing can be created under it.
+    let not_a_dir = s.root.join("tmpdir-is-a-file");
+    std::fs::write(&not_a_dir, "x").expect("file");
+    hook_with_tmpdir(&s, &not_a_dir);
+
+    s.card(BAD);
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.stderr);
+    assert!(
+        p.remote.contains("- Error: \"license\" must be one of"),
+        "refused for its card, not for an internal failure:\n{}",
+        p.remote
+    );
+    assert!(!p.remote.contains("internal"), "{}", p.remote);
+
+    s.card(GOOD);
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok, "a good card goes through whatever $TMPDIR is:\n{}", p.stderr);
+    assert_eq!(
+        s.server_ref("refs/heads/main"),
+        Some(git(&s.work, &["rev-parse", "HEAD"]))
+    );
+}
+
+/// A repository whose history lives in an object directory git names only in
+/// `GIT_ALTERNATE_OBJECT_DIRECTORIES` (as Gitaly passes its object pools): the ref's old commit
+/// and card are read from there, the new ones from the quarantine, and the repository's own
+/// object directory holds nothing.
+#[test]
+fn objects_named_only_by_an_environment_alternate_are_read() {
+    let s = Sandbox::new();
+    // The history: a commit with a good card, in a pool of its own.
+    s.card(GOOD);
+    let base = git(&s.work, &["rev-parse", "HEAD"]);
+    let pool = s.root.join("pool.git");
+    git(&s.root, &["init", "-q", "--bare", pool.to_str().expect("utf8")]);
+    git(
+        &s.work,
+        &["push", "-q", pool.to_str().expect("utf8"), "HEAD:refs/heads/main"],
+    );
+    let pool_objects = pool.join("objects");
+    // The server's ref points at it, its objects elsewhere.
+    std::fs::write(s.server.join("refs/heads/main"), format!("{base}\n")).expect("ref");
+
+    // The push: a new commit, its objects in a quarantine directory written by git.
+    let incoming = s.root.join("incoming.git");
+    git(&s.root, &["init", "-q", "--bare", incoming.to_str().expect("utf8")]);
+    for (card, expect_ok) in [(GOOD.replace("# Model", "# Changed"), true), (BAD.to_owned(), false)] {
+        s.card(&card);
+        let new = git(&s.work, &["rev-parse", "HEAD"]);
+        let pack = git_cmd(&s.work)
+            .args(["pack-objects", "--revs", "--stdout", "-q"])
+            .stdin_bytes(format!("{new}\n^{base}\n"));
+        git_cmd(&incoming)
+            .args(["unpack-objects", "-q"])
+            .env("GIT_ALTERNATE_OBJECT_DIRECTORIES", &pool_objects)
+            .stdin_bytes(pack);
+        let quarantine = incoming.join("objects");
+        let alternates = format!("{}:{}", s.server.join("objects").display(), pool_objects.display());
+        let out = hook_env(
+            &s.server,
+            &["--policies", s.policies.to_str().expect("utf8"), "pre-receive"],
+            format!("{base} {new} refs/heads/main\n").as_bytes(),
+            &[
+                ("GIT_OBJECT_DIRECTORY", quarantine.to_str().expect("utf8")),
+                ("GIT_QUARANTINE_PATH", quarantine.to_str().expect("utf8")),
+                ("GIT_ALTERNATE_OBJECT_DIRECTORIES", &alternates),
+            ],
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.success(),
+            expect_ok,
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if !expect_ok {
+            assert!(stdout.contains("- Error: \"license\" must be one of"), "{stdout}");
+        }
+        assert!(!stdout.contains("missing"), "{stdout}");
+        git(&s.work, &["reset", "-q", "--hard", &base]);
+    }
+    // Nothing was written into the repository's objects.
+    let own: Vec<_> = std::fs::read_dir(s.server.join("objects"))
+        .expect("objects")
+        .map(|e| e.expect("entry").file_name())
+        .filter(|n| n != "info" && n != "pack")
+        .collect();
+    assert!(own.is_empty(), "{own:?}");
+}
+
+/// Runs a command with `input` on stdin and returns its stdout; fails the test on failure.
+trait StdinBytes {
+    fn stdin_bytes(&mut self, input: impl AsRef<[u8]>) -> Vec<u8>;
+}
+
+impl StdinBytes for std::process::Command {
+    fn stdin_bytes(&mut self, input: impl AsRef<[u8]>) -> Vec<u8> {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = self
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_ref())
+            .expect("stdin");
+        let o = child.wait_with_output().expect("wait");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o.stdout
+    }
+}
