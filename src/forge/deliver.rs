@@ -37,9 +37,13 @@ pub fn deliver(push: &Push, config: &Config, deadline: Instant) -> Vec<String> {
     }
     match flush(&outbox, gitea, deadline) {
         Ok(flushed) if flushed.pending > 0 => vec![format!(
-            "hubgate: {} discussion entr{} wait in the outbox for delivery to the forge",
+            "hubgate: {} discussion {} in the outbox for delivery to the forge",
             flushed.pending,
-            if flushed.pending == 1 { "y" } else { "ies" }
+            if flushed.pending == 1 {
+                "entry waits"
+            } else {
+                "entries wait"
+            }
         )],
         Ok(_) => Vec::new(),
         Err(e) => vec![format!(

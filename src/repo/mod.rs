@@ -102,6 +102,10 @@ impl Repo {
                     &repo.common_dir().join("objects"),
                     repo.object_hash(),
                     |h| {
+                        // These stores do not change while the hook runs, and most lookups in
+                        // the quarantine miss (every object the push did not bring): by default
+                        // each miss would list the pack folder again.
+                        h.refresh_never();
                         h.set_pack_cache(pack_cache);
                         h.set_object_cache(|| {
                             Box::new(gix::odb::pack::cache::object::MemoryCappedHashmap::new(
@@ -245,8 +249,7 @@ impl Repo {
 
     /// Whether the object came with the push being received (it is in the quarantine).
     pub fn is_pushed(&self, id: &gix::oid) -> bool {
-        use gix::objs::Exists;
-        self.extra.pushed.as_ref().is_some_and(|h| h.exists(id))
+        self.extra.is_pushed(id)
     }
 
     /// The size of an object, from its header (the object is not loaded).

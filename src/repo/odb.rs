@@ -31,6 +31,11 @@ pub struct Extra {
     /// Alternates named only in git's environment (not the repository's objects, which its
     /// own store already reads): searched last.
     pub alternates: Vec<gix::odb::Handle>,
+    /// Ids the quarantine was asked for and does not have. Every object the push did not bring
+    /// misses there first, and a miss costs a system call (the loose object's path); the
+    /// objects a push shares (the base commit and tree of many refs) are asked for again and
+    /// again. Grows by one id per distinct object read, as the object cache does.
+    not_pushed: std::cell::RefCell<std::collections::HashSet<gix::ObjectId>>,
 }
 
 impl Extra {
@@ -62,7 +67,33 @@ impl Extra {
         Ok(Extra {
             pushed: Some(pushed),
             alternates: stores,
+            not_pushed: Default::default(),
         })
+    }
+
+    /// The quarantine's store, unless `id` is known not to be in it.
+    fn pushed_for(&self, id: &gix::oid) -> Option<&gix::odb::Handle> {
+        self.pushed.as_ref().filter(|_| !self.not_pushed.borrow().contains(id))
+    }
+
+    /// Notes that the quarantine does not have `id`.
+    fn missed(&self, id: &gix::oid) {
+        if self.pushed.is_some() {
+            self.not_pushed.borrow_mut().insert(id.to_owned());
+        }
+    }
+
+    /// Whether the push brought `id` (it is in the quarantine's own objects).
+    pub fn is_pushed(&self, id: &gix::oid) -> bool {
+        use gix::objs::Exists;
+        let Some(pushed) = self.pushed_for(id) else {
+            return false;
+        };
+        let found = pushed.exists(id);
+        if !found {
+            self.missed(id);
+        }
+        found
     }
 }
 
@@ -75,24 +106,29 @@ pub fn find(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid) -> Result<Option
             data: Vec::new(),
         }));
     }
-    let stores = extra
-        .pushed
-        .iter()
-        .map(|p| p as &dyn Find)
-        .chain(std::iter::once(own as &dyn Find))
-        .chain(extra.alternates.iter().map(|a| a as &dyn Find));
     let mut buf = Vec::new();
-    for store in stores {
-        // As in gix's own `find_object`, a found object's bytes are the whole buffer.
-        let kind = store
-            .try_find(id, &mut buf)
-            .map_err(|e| anyhow::anyhow!("cannot read object {id}: {e}"))?
-            .map(|d| d.kind);
-        if let Some(kind) = kind {
+    if let Some(pushed) = extra.pushed_for(id) {
+        match find_in(pushed, id, &mut buf)? {
+            Some(kind) => return Ok(Some(Object { kind, data: buf })),
+            None => extra.missed(id),
+        }
+    }
+    let rest = std::iter::once(own as &dyn Find).chain(extra.alternates.iter().map(|a| a as &dyn Find));
+    for store in rest {
+        if let Some(kind) = find_in(store, id, &mut buf)? {
             return Ok(Some(Object { kind, data: buf }));
         }
     }
     Ok(None)
+}
+
+/// One store's answer: the object's kind, its bytes left in `buf` (as in gix's own
+/// `find_object`, a found object's bytes are the whole buffer).
+fn find_in(store: &dyn Find, id: &gix::oid, buf: &mut Vec<u8>) -> Result<Option<gix::object::Kind>> {
+    Ok(store
+        .try_find(id, buf)
+        .map_err(|e| anyhow::anyhow!("cannot read object {id}: {e}"))?
+        .map(|d| d.kind))
 }
 
 /// An object's kind and size from its header, searched as [`find`] does.
@@ -103,17 +139,20 @@ pub fn header(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid) -> Result<Opti
             size: 0,
         }));
     }
-    let stores = extra
-        .pushed
-        .iter()
-        .map(|p| p as &dyn FindHeader)
-        .chain(std::iter::once(own as &dyn FindHeader))
-        .chain(extra.alternates.iter().map(|a| a as &dyn FindHeader));
-    for store in stores {
-        if let Some(h) = store
+    let header_in = |store: &dyn FindHeader| {
+        store
             .try_header(id)
-            .map_err(|e| anyhow::anyhow!("cannot read object {id}: {e}"))?
-        {
+            .map_err(|e| anyhow::anyhow!("cannot read object {id}: {e}"))
+    };
+    if let Some(pushed) = extra.pushed_for(id) {
+        match header_in(pushed)? {
+            Some(h) => return Ok(Some(h)),
+            None => extra.missed(id),
+        }
+    }
+    let rest = std::iter::once(own as &dyn FindHeader).chain(extra.alternates.iter().map(|a| a as &dyn FindHeader));
+    for store in rest {
+        if let Some(h) = header_in(store)? {
             return Ok(Some(h));
         }
     }

@@ -310,7 +310,7 @@ fn forge_faults_leave_entries_in_the_outbox_and_a_flush_delivers_each_once() {
         let p = push_env(&s, &gitea.token, "HEAD:refs/heads/main");
         assert!(p.ok, "{fault}: the push is never failed by post-receive: {}", p.stderr);
         assert!(
-            p.remote.contains("1 discussion entry wait in the outbox"),
+            p.remote.contains("1 discussion entry waits in the outbox"),
             "{fault}: {}",
             p.remote
         );

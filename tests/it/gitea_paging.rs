@@ -87,7 +87,7 @@ fn label_names_needing_encoding_round_trip() {
         s.card("---\nlicense: mit\n---\n");
         let p = push_env(&s, &gitea.token, "HEAD:refs/heads/main");
         assert!(
-            p.ok && p.remote.contains("1 discussion entry wait"),
+            p.ok && p.remote.contains("1 discussion entry waits in the outbox"),
             "{label}: {}",
             p.remote
         );
@@ -126,7 +126,11 @@ fn a_server_that_never_ends_its_labels_is_given_up_on_with_a_reason() {
     let s = Sandbox::new().with_post_receive(&config(&gitea.url, "risk-metadata"));
     s.card("---\nlicense: mit\n---\n");
     let p = push_env(&s, &gitea.token, "HEAD:refs/heads/main");
-    assert!(p.ok && p.remote.contains("1 discussion entry wait"), "{}", p.remote);
+    assert!(
+        p.ok && p.remote.contains("1 discussion entry waits in the outbox"),
+        "{}",
+        p.remote
+    );
     assert!(gitea.issues().is_empty() && gitea.labels().is_empty());
     let o = std::process::Command::new(hubgate_bin())
         .args(["--config", s.root.join("hubgate.toml").to_str().expect("utf8")])

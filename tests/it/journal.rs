@@ -352,7 +352,11 @@ fn a_forge_answering_every_request_in_2_5_s_cannot_stretch_post_receive_past_its
         "post-receive took {took:?}\n{said}"
     );
     assert!(said.contains("opened discussion #3"), "{said}");
-    assert!(said.contains("wait in the outbox"), "{said}");
+    // One or two of the three, depending on when the deadline fell.
+    assert!(
+        said.contains("discussion entries wait in the outbox") || said.contains("discussion entry waits in the outbox"),
+        "{said}"
+    );
     assert_eq!(s.discussions().len(), 3);
 }
 
