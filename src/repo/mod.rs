@@ -226,6 +226,16 @@ impl Repo {
             .detach())
     }
 
+    /// Whether the ref `refname` points straight at `id` now (no peeling). Any failure to read
+    /// it answers `false`: the caller then takes the long way.
+    pub fn ref_is_at(&self, refname: &str, id: ObjectId) -> bool {
+        self.repo
+            .try_find_reference(refname)
+            .ok()
+            .flatten()
+            .is_some_and(|r| r.name().as_bstr() == refname.as_bytes() && r.target().try_id() == Some(id.as_ref()))
+    }
+
     /// What stands at `README.md` at `id` (a commit, or a tag on one); `None` for a tag on a
     /// tree or blob.
     pub fn readme_at(&self, id: ObjectId) -> Result<Option<Readme>> {

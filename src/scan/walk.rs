@@ -258,8 +258,15 @@ impl<'r> Walker<'r> {
 /// What a push brings, read from its quarantine (pre-receive with git >= 2.11); new trees over
 /// `entries_floor` entries are recorded.
 pub fn pushed(repo: &Repo, updates: &[Update], entries_floor: Option<u64>) -> Result<Walked> {
-    let tips = repo.ref_tips()?;
-    let known: HashSet<ObjectId> = tips.iter().copied().collect();
+    // Where the history the repository already has begins. First the old values of the refs
+    // this push updates, each confirmed against the ref itself (the hook input's old value is
+    // what the client sent): a fast-forward stops there without listing every ref and reading
+    // every tip, which on a repository of many refs (`refs/pr/*`, tags) costs more than the rest.
+    let mut known: HashSet<ObjectId> = updates
+        .iter()
+        .filter_map(|u| u.old.filter(|old| repo.ref_is_at(&u.refname, *old)))
+        .collect();
+    let mut tips: Option<Vec<ObjectId>> = None;
     let mut reached: Option<Reached> = None;
     let mut w = Walker::new(repo).count_entries_over(entries_floor);
     for u in updates {
@@ -279,10 +286,22 @@ pub fn pushed(repo: &Repo, updates: &[Update], entries_floor: Option<u64>) -> Re
                 continue;
             }
             if !repo.is_pushed(&c) {
-                // Present before the push, but new unless a ref already reaches it.
+                // Present before the push, but new unless a ref already reaches it: every ref's
+                // tip is listed now, once.
+                let tips = match tips.as_ref() {
+                    Some(t) => t,
+                    None => {
+                        let t = repo.ref_tips()?;
+                        known.extend(t.iter().copied());
+                        tips.insert(t)
+                    }
+                };
+                if known.contains(&c) {
+                    continue;
+                }
                 let r = match reached.as_mut() {
                     Some(r) => r,
-                    None => reached.insert(repo.reached(&tips)?),
+                    None => reached.insert(repo.reached(tips)?),
                 };
                 if repo.is_reached(r, c)? {
                     continue;

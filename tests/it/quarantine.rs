@@ -119,6 +119,64 @@ fn objects_named_only_by_an_environment_alternate_are_read() {
     assert!(own.is_empty(), "{own:?}");
 }
 
+/// The hook input's old value is what the client sent, not what the ref holds. The attack: a
+/// commit with a token smuggled into the repository unscanned (no ref reaches it), then a push
+/// on top of it whose command names that commit as the ref's old value, so that a gate trusting
+/// the input stops its walk there. The token must still be found.
+#[test]
+fn an_old_value_the_ref_does_not_hold_stops_no_walk() {
+    let s = Sandbox::new();
+    s.card(GOOD);
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let base = git(&s.work, &["rev-parse", "HEAD"]);
+    // The smuggled commit: its objects in the repository, no ref to it.
+    s.write("keys.txt", "hf_Ab3dEf5hIj7lMn9pQr1tUv3xYz5BcD7fGh\n");
+    let smuggled = s.commit("smuggled");
+    let pack = git_cmd(&s.work)
+        .args(["pack-objects", "--revs", "--stdout", "-q"])
+        .stdin_bytes(format!("{smuggled}\n^{base}\n"));
+    git_cmd(&s.server).args(["unpack-objects", "-q"]).stdin_bytes(pack);
+    // The push: one harmless commit on top, in a quarantine.
+    s.write("notes.txt", "harmless\n");
+    let new = s.commit("on top");
+    let incoming = s.root.join("incoming.git");
+    git(&s.root, &["init", "-q", "--bare", incoming.to_str().expect("utf8")]);
+    let pack = git_cmd(&s.work)
+        .args(["pack-objects", "--revs", "--stdout", "-q"])
+        .stdin_bytes(format!("{new}\n^{smuggled}\n"));
+    git_cmd(&incoming)
+        .args(["unpack-objects", "-q"])
+        .env("GIT_ALTERNATE_OBJECT_DIRECTORIES", s.server.join("objects"))
+        .stdin_bytes(pack);
+    let quarantine = incoming.join("objects");
+    let objects = s.server.join("objects");
+    let env = [
+        ("GIT_OBJECT_DIRECTORY", quarantine.to_str().expect("utf8")),
+        ("GIT_QUARANTINE_PATH", quarantine.to_str().expect("utf8")),
+        ("GIT_ALTERNATE_OBJECT_DIRECTORIES", objects.to_str().expect("utf8")),
+    ];
+    let args = ["--policies", s.policies.to_str().expect("utf8"), "pre-receive"];
+    // The lie: main is at `base`, the command says `smuggled`.
+    let out = hook_env(
+        &s.server,
+        &args,
+        format!("{smuggled} {new} refs/heads/main\n").as_bytes(),
+        &env,
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("keys.txt"), "the smuggled token is found: {said}");
+    // The truth: the same commits with main's real old value are refused for the same file.
+    let out = hook_env(
+        &s.server,
+        &args,
+        format!("{base} {new} refs/heads/main\n").as_bytes(),
+        &env,
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success() && said.contains("keys.txt"), "{said}");
+}
+
 /// Runs a command with `input` on stdin and returns its stdout; fails the test on failure.
 trait StdinBytes {
     fn stdin_bytes(&mut self, input: impl AsRef<[u8]>) -> Vec<u8>;
