@@ -177,6 +177,52 @@ fn an_old_value_the_ref_does_not_hold_stops_no_walk() {
     assert!(!out.status.success() && said.contains("keys.txt"), "{said}");
 }
 
+/// git lays the quarantine out inside the repository's own `objects/` (`tmp_objdir-incoming-*`),
+/// and a server may give its paths relative to the repository (Gitaly does): both variables
+/// relative, the quarantine where git puts it.
+#[test]
+fn relative_quarantine_paths_are_resolved_in_the_repository() {
+    let s = Sandbox::new();
+    s.card(GOOD);
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let base = git(&s.work, &["rev-parse", "HEAD"]);
+    let incoming = s.server.join("objects/tmp_objdir-incoming-test");
+    std::fs::create_dir_all(incoming.join("pack")).expect("quarantine");
+    for (card, expect_ok) in [(GOOD.replace("# Model", "# Changed"), true), (BAD.to_owned(), false)] {
+        s.card(&card);
+        let new = git(&s.work, &["rev-parse", "HEAD"]);
+        let pack = git_cmd(&s.work)
+            .args(["pack-objects", "--revs", "--stdout", "-q"])
+            .stdin_bytes(format!("{new}\n^{base}\n"));
+        git_cmd(&s.server)
+            .args(["unpack-objects", "-q"])
+            .env("GIT_OBJECT_DIRECTORY", &incoming)
+            .env("GIT_ALTERNATE_OBJECT_DIRECTORIES", s.server.join("objects"))
+            .stdin_bytes(pack);
+        let out = hook_env(
+            &s.server,
+            &["--policies", s.policies.to_str().expect("utf8"), "pre-receive"],
+            format!("{base} {new} refs/heads/main\n").as_bytes(),
+            &[
+                ("GIT_OBJECT_DIRECTORY", "objects/tmp_objdir-incoming-test"),
+                ("GIT_QUARANTINE_PATH", "objects/tmp_objdir-incoming-test"),
+                ("GIT_ALTERNATE_OBJECT_DIRECTORIES", "./objects"),
+            ],
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.success(),
+            expect_ok,
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if !expect_ok {
+            assert!(stdout.contains("- Error: \"license\" must be one of"), "{stdout}");
+        }
+        git(&s.work, &["reset", "-q", "--hard", &base]);
+    }
+}
+
 /// Runs a command with `input` on stdin and returns its stdout; fails the test on failure.
 trait StdinBytes {
     fn stdin_bytes(&mut self, input: impl AsRef<[u8]>) -> Vec<u8>;
