@@ -94,26 +94,25 @@ impl Repo {
         // Each ref's commit, tree and card are looked at by several steps (the walk, the card,
         // the size check); decoded objects are kept so that each is inflated once.
         repo.object_cache_size(Some(OBJECT_CACHE_BYTES));
-        let (extra, prefixes) = match &quarantine.object_dir {
+        let own_objects = repo.common_dir().join("objects");
+        // A GIT_OBJECT_DIRECTORY naming the repository's own objects (exported by a server
+        // for every process, or git older than 2.11 with it set) is no quarantine: taking it
+        // for one would count every object as brought by the push.
+        let own = std::fs::canonicalize(&own_objects).ok();
+        let object_dir = quarantine
+            .object_dir
+            .as_ref()
+            .filter(|d| own.is_none() || std::fs::canonicalize(d).ok() != own);
+        let (extra, prefixes) = match object_dir {
             Some(objdir) => {
-                let extra = odb::Extra::open(
-                    objdir,
-                    &quarantine.alternates,
-                    &repo.common_dir().join("objects"),
-                    repo.object_hash(),
-                    |h| {
-                        // These stores do not change while the hook runs, and most lookups in
-                        // the quarantine miss (every object the push did not bring): by default
-                        // each miss would list the pack folder again.
-                        h.refresh_never();
-                        h.set_pack_cache(pack_cache);
-                        h.set_object_cache(|| {
-                            Box::new(gix::odb::pack::cache::object::MemoryCappedHashmap::new(
-                                OBJECT_CACHE_BYTES,
-                            ))
-                        });
-                    },
-                )?;
+                let extra = odb::Extra::open(objdir, &quarantine.alternates, &own_objects, repo.object_hash(), |h| {
+                    h.set_pack_cache(pack_cache);
+                    h.set_object_cache(|| {
+                        Box::new(gix::odb::pack::cache::object::MemoryCappedHashmap::new(
+                            OBJECT_CACHE_BYTES,
+                        ))
+                    });
+                })?;
                 let abs = std::path::absolute(objdir).context("cannot resolve the quarantine path")?;
                 (extra, Some(prefix::Prefixes::open(&abs)?))
             }
@@ -129,13 +128,23 @@ impl Repo {
 
     /// `id` read whole from the first store that has it (see [`odb::find`]).
     fn find(&self, id: ObjectId) -> Result<odb::Object> {
-        odb::find(&self.repo.objects, &self.extra, &id)?
+        self.find_in(id, odb::Scope::WithPush)
+    }
+
+    /// `id` read whole from the stores `scope` names.
+    fn find_in(&self, id: ObjectId, scope: odb::Scope) -> Result<odb::Object> {
+        odb::find(&self.repo.objects, &self.extra, &id, scope)?
             .ok_or_else(|| anyhow::anyhow!("object {id} is missing from the repository"))
     }
 
     /// `id`'s kind and size from its header (see [`odb::header`]).
     fn header(&self, id: ObjectId) -> Result<gix::objs::Header> {
-        odb::header(&self.repo.objects, &self.extra, &id)?
+        self.header_in(id, odb::Scope::WithPush)
+    }
+
+    /// `id`'s header from the stores `scope` names.
+    fn header_in(&self, id: ObjectId, scope: odb::Scope) -> Result<gix::objs::Header> {
+        odb::header(&self.repo.objects, &self.extra, &id, scope)?
             .ok_or_else(|| anyhow::anyhow!("object {id} is missing from the repository"))
     }
 
@@ -226,14 +235,18 @@ impl Repo {
             .detach())
     }
 
-    /// Whether the ref `refname` points straight at `id` now (no peeling). Any failure to read
-    /// it answers `false`: the caller then takes the long way.
+    /// Whether the ref `refname` points straight at `id` now (no peeling) and `id` was in the
+    /// repository before the push (a ref may point at an object the repository lacks, which the
+    /// push could then bring). Any failure to read either answers `false`: the caller then takes
+    /// the long way.
     pub fn ref_is_at(&self, refname: &str, id: ObjectId) -> bool {
-        self.repo
+        let points = self
+            .repo
             .try_find_reference(refname)
             .ok()
             .flatten()
-            .is_some_and(|r| r.name().as_bstr() == refname.as_bytes() && r.target().try_id() == Some(id.as_ref()))
+            .is_some_and(|r| r.name().as_bstr() == refname.as_bytes() && r.target().try_id() == Some(id.as_ref()));
+        points && self.header_in(id, odb::Scope::BeforePush).is_ok()
     }
 
     /// What stands at `README.md` at `id` (a commit, or a tag on one); `None` for a tag on a

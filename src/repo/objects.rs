@@ -158,22 +158,41 @@ impl Repo {
         let mut out = Vec::new();
         for r in refs.all().context("cannot list references")? {
             let mut r = r.map_err(|e| anyhow::anyhow!("cannot read a reference: {e}"))?;
-            let Ok(id) = r.peel_to_id() else {
+            // Symbolic refs followed; no object read yet.
+            let Ok(id) = r.follow_to_object() else {
                 // A symbolic ref to an unborn branch, or a broken ref: it reaches nothing.
                 continue;
             };
-            // `peel_to_id` has followed annotated tags: the header says whether a commit is
-            // left (refs to trees or blobs reach no history); the object is not read.
-            let id = id.detach();
-            match self.header(id) {
-                Ok(h) if h.kind.is_commit() => out.push(id),
-                Ok(_) => {}
-                Err(e) => tracing::debug!(%id, error = %e, "a ref points at a missing object"),
+            match self.peel_before_push(id.detach()) {
+                Ok(Some(commit)) => out.push(commit),
+                Ok(None) => {}
+                Err(e) => tracing::debug!(error = %e, "a ref points at a missing object"),
             }
         }
         out.sort_unstable();
         out.dedup();
         Ok(out)
+    }
+
+    /// The commit `id` is or its annotated tags end at, reading only what the repository held
+    /// before the push (a ref to an object only the push brings reaches no history the
+    /// repository has); `None` for a tree or a blob. Headers say the kind; only tags are read.
+    fn peel_before_push(&self, id: ObjectId) -> Result<Option<ObjectId>> {
+        use super::odb::Scope;
+        let mut at = id;
+        for _ in 0..MAX_TAG_CHAIN {
+            match self.header_in(at, Scope::BeforePush)?.kind {
+                gix::object::Kind::Commit => return Ok(Some(at)),
+                gix::object::Kind::Tag => {
+                    let tag = self.find_in(at, Scope::BeforePush)?;
+                    at = gix::objs::TagRefIter::from_bytes(&tag.data, at.kind())
+                        .target_id()
+                        .with_context(|| format!("cannot read the target of tag {at}"))?;
+                }
+                _ => return Ok(None),
+            }
+        }
+        anyhow::bail!("ref at {id} starts a chain of more than {MAX_TAG_CHAIN} tags")
     }
 
     /// Starts a walk of the history reached from `tips`.

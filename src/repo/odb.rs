@@ -52,6 +52,10 @@ impl Extra {
         let abs = std::path::absolute(object_dir).context("cannot resolve the quarantine path")?;
         let mut pushed = gix::odb::at(&abs, hash).context("cannot open the quarantine directory")?;
         setup(&mut pushed);
+        // The quarantine does not change while the hook runs, and most lookups there miss
+        // (every object the push did not bring): by default each miss would list its pack
+        // folder again. The alternates keep gix's default: a pool may be repacked meanwhile.
+        pushed.refresh_never();
         let own = std::fs::canonicalize(own_objects).ok();
         let mut stores = Vec::new();
         for alt in alternates {
@@ -97,9 +101,20 @@ impl Extra {
     }
 }
 
-/// Looks `id` up in `pushed`, `own`, then `alternates`: the first store that has it answers.
-/// The empty tree exists whether or not it is stored, as it does for git and gix.
-pub fn find(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid) -> Result<Option<Object>> {
+/// Which stores a lookup searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// All of them: what the repository holds once the push is accepted.
+    WithPush,
+    /// All but the quarantine: what the repository held before the push (the history its refs
+    /// point into; an object only the push brings is never part of it).
+    BeforePush,
+}
+
+/// Looks `id` up in `pushed` (unless `scope` leaves it out), `own`, then `alternates`: the first
+/// store that has it answers. The empty tree exists whether or not it is stored, as it does for
+/// git and gix.
+pub fn find(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid, scope: Scope) -> Result<Option<Object>> {
     if id == gix::ObjectId::empty_tree(id.kind()) {
         return Ok(Some(Object {
             kind: gix::object::Kind::Tree,
@@ -107,7 +122,9 @@ pub fn find(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid) -> Result<Option
         }));
     }
     let mut buf = Vec::new();
-    if let Some(pushed) = extra.pushed_for(id) {
+    if scope == Scope::WithPush
+        && let Some(pushed) = extra.pushed_for(id)
+    {
         match find_in(pushed, id, &mut buf)? {
             Some(kind) => return Ok(Some(Object { kind, data: buf })),
             None => extra.missed(id),
@@ -132,7 +149,7 @@ fn find_in(store: &dyn Find, id: &gix::oid, buf: &mut Vec<u8>) -> Result<Option<
 }
 
 /// An object's kind and size from its header, searched as [`find`] does.
-pub fn header(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid) -> Result<Option<gix::objs::Header>> {
+pub fn header(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid, scope: Scope) -> Result<Option<gix::objs::Header>> {
     if id == gix::ObjectId::empty_tree(id.kind()) {
         return Ok(Some(gix::objs::Header {
             kind: gix::object::Kind::Tree,
@@ -144,7 +161,9 @@ pub fn header(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid) -> Result<Opti
             .try_header(id)
             .map_err(|e| anyhow::anyhow!("cannot read object {id}: {e}"))
     };
-    if let Some(pushed) = extra.pushed_for(id) {
+    if scope == Scope::WithPush
+        && let Some(pushed) = extra.pushed_for(id)
+    {
         match header_in(pushed)? {
             Some(h) => return Ok(Some(h)),
             None => extra.missed(id),

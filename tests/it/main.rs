@@ -13,6 +13,8 @@ mod hook_input;
 mod push;
 // Where pre-receive finds a push's objects: quarantine, environment alternates, no $TMPDIR.
 mod quarantine;
+// Where the history a repository already has begins: ref tips, confirmed old values.
+mod history;
 // Each policy rule at each level, through real pushes.
 mod rules;
 // Policy files: broken ones refuse pushes (fail closed); shipped examples load.

@@ -222,7 +222,7 @@ fn good_then_bad(s: &Sandbox, base: &str, unpack: impl Fn(Vec<u8>), env: &[(&str
 }
 
 /// Runs a command with `input` on stdin and returns its stdout; fails the test on failure.
-trait StdinBytes {
+pub(crate) trait StdinBytes {
     fn stdin_bytes(&mut self, input: impl AsRef<[u8]>) -> Vec<u8>;
 }
 
