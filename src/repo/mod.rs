@@ -246,7 +246,7 @@ impl Repo {
             .ok()
             .flatten()
             .is_some_and(|r| r.name().as_bstr() == refname.as_bytes() && r.target().try_id() == Some(id.as_ref()));
-        points && self.header_in(id, odb::Scope::BeforePush).is_ok()
+        points && odb::existed_before_push(&self.repo.objects, &self.extra, &id)
     }
 
     /// What stands at `README.md` at `id` (a commit, or a tag on one); `None` for a tag on a

@@ -148,6 +148,13 @@ fn find_in(store: &dyn Find, id: &gix::oid, buf: &mut Vec<u8>) -> Result<Option<
         .map(|d| d.kind))
 }
 
+/// Whether `id` was in the repository before the push: in `own` or an alternate, never the
+/// quarantine. Nothing is read but the loose object's path or the pack index.
+pub fn existed_before_push(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid) -> bool {
+    use gix::objs::Exists;
+    own.exists(id) || extra.alternates.iter().any(|a| a.exists(id))
+}
+
 /// An object's kind and size from its header, searched as [`find`] does.
 pub fn header(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid, scope: Scope) -> Result<Option<gix::objs::Header>> {
     if id == gix::ObjectId::empty_tree(id.kind()) {
