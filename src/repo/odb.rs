@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use gix::objs::{Find, FindHeader};
+use gix::objs::{Exists, Find, FindHeader};
 
 /// An object read whole: its kind and its bytes (without git's header).
 pub struct Object {
@@ -89,7 +89,6 @@ impl Extra {
 
     /// Whether the push brought `id` (it is in the quarantine's own objects).
     pub fn is_pushed(&self, id: &gix::oid) -> bool {
-        use gix::objs::Exists;
         let Some(pushed) = self.pushed_for(id) else {
             return false;
         };
@@ -111,76 +110,84 @@ pub enum Scope {
     BeforePush,
 }
 
-/// Looks `id` up in `pushed` (unless `scope` leaves it out), `own`, then `alternates`: the first
-/// store that has it answers. The empty tree exists whether or not it is stored, as it does for
-/// git and gix.
+/// What every store answers: whole objects, headers, presence (gix's three lookups).
+trait Store: Find + FindHeader + Exists {}
+
+impl<T: Find + FindHeader + Exists> Store for T {}
+
+/// Asks `pushed` (unless `scope` leaves it out, or it is known not to have `id`), `own`, then
+/// `alternates`, in git's order; the first store whose answer is `Some` answers. A miss in the
+/// quarantine is remembered. The empty tree is not looked up: it exists whether or not it is
+/// stored, as it does for git and gix, and callers answer it themselves.
+fn search<T>(
+    own: &gix::OdbHandle,
+    extra: &Extra,
+    id: &gix::oid,
+    scope: Scope,
+    mut ask: impl FnMut(&dyn Store) -> Result<Option<T>>,
+) -> Result<Option<T>> {
+    if scope == Scope::WithPush
+        && let Some(pushed) = extra.pushed_for(id)
+    {
+        match ask(pushed)? {
+            Some(answer) => return Ok(Some(answer)),
+            None => extra.missed(id),
+        }
+    }
+    for store in std::iter::once(own as &dyn Store).chain(extra.alternates.iter().map(|a| a as &dyn Store)) {
+        if let Some(answer) = ask(store)? {
+            return Ok(Some(answer));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether `id` is the empty tree, which git and gix know without storing it.
+fn is_empty_tree(id: &gix::oid) -> bool {
+    id == gix::ObjectId::empty_tree(id.kind())
+}
+
+/// `id` read whole from the stores `scope` names (see [`search`]).
 pub fn find(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid, scope: Scope) -> Result<Option<Object>> {
-    if id == gix::ObjectId::empty_tree(id.kind()) {
+    if is_empty_tree(id) {
         return Ok(Some(Object {
             kind: gix::object::Kind::Tree,
             data: Vec::new(),
         }));
     }
     let mut buf = Vec::new();
-    if scope == Scope::WithPush
-        && let Some(pushed) = extra.pushed_for(id)
-    {
-        match find_in(pushed, id, &mut buf)? {
-            Some(kind) => return Ok(Some(Object { kind, data: buf })),
-            None => extra.missed(id),
-        }
-    }
-    let rest = std::iter::once(own as &dyn Find).chain(extra.alternates.iter().map(|a| a as &dyn Find));
-    for store in rest {
-        if let Some(kind) = find_in(store, id, &mut buf)? {
-            return Ok(Some(Object { kind, data: buf }));
-        }
-    }
-    Ok(None)
-}
-
-/// One store's answer: the object's kind, its bytes left in `buf` (as in gix's own
-/// `find_object`, a found object's bytes are the whole buffer).
-fn find_in(store: &dyn Find, id: &gix::oid, buf: &mut Vec<u8>) -> Result<Option<gix::object::Kind>> {
-    Ok(store
-        .try_find(id, buf)
-        .map_err(|e| anyhow::anyhow!("cannot read object {id}: {e}"))?
-        .map(|d| d.kind))
+    let kind = search(own, extra, id, scope, |store| {
+        // As in gix's own `find_object`, a found object's bytes are the whole buffer.
+        Ok(store
+            .try_find(id, &mut buf)
+            .map_err(|e| anyhow::anyhow!("cannot read object {id}: {e}"))?
+            .map(|d| d.kind))
+    })?;
+    Ok(kind.map(|kind| Object { kind, data: buf }))
 }
 
 /// Whether `id` was in the repository before the push: in `own` or an alternate, never the
 /// quarantine. Nothing is read but the loose object's path or the pack index.
 pub fn existed_before_push(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid) -> bool {
-    use gix::objs::Exists;
-    own.exists(id) || extra.alternates.iter().any(|a| a.exists(id))
+    // `exists` cannot fail, so neither can the search.
+    is_empty_tree(id)
+        || search(own, extra, id, Scope::BeforePush, |store| {
+            Ok(store.exists(id).then_some(()))
+        })
+        .is_ok_and(|found| found.is_some())
 }
 
 /// An object's kind and size from its header, searched as [`find`] does.
 pub fn header(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid, scope: Scope) -> Result<Option<gix::objs::Header>> {
-    if id == gix::ObjectId::empty_tree(id.kind()) {
+    if is_empty_tree(id) {
         return Ok(Some(gix::objs::Header {
             kind: gix::object::Kind::Tree,
             size: 0,
         }));
     }
-    let header_in = |store: &dyn FindHeader| {
+    search(own, extra, id, scope, |store| {
         store
             .try_header(id)
             .map_err(|e| anyhow::anyhow!("cannot read object {id}: {e}"))
-    };
-    if scope == Scope::WithPush
-        && let Some(pushed) = extra.pushed_for(id)
-    {
-        match header_in(pushed)? {
-            Some(h) => return Ok(Some(h)),
-            None => extra.missed(id),
-        }
-    }
-    let rest = std::iter::once(own as &dyn FindHeader).chain(extra.alternates.iter().map(|a| a as &dyn FindHeader));
-    for store in rest {
-        if let Some(h) = header_in(store)? {
-            return Ok(Some(h));
-        }
-    }
-    Ok(None)
+    })
 }
