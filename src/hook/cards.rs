@@ -112,10 +112,10 @@ pub(super) fn judge_all<R>(
                 let pending = read(repo, needs, update)?;
                 if pending.bytes() > QUEUED_CARD_BYTES {
                     judged.push((i, judge(applied, pending)));
-                } else if let Err(back) = tx.send((i, pending)) {
-                    // The second thread is gone (it can only have panicked): judge here.
-                    let (i, pending) = back.0;
-                    judged.push((i, judge(applied, pending)));
+                } else if tx.send((i, pending)).is_err() {
+                    // The second thread is gone (it can only have panicked): the join below
+                    // reports it and the push is refused.
+                    break;
                 }
             }
             Ok(())
@@ -155,17 +155,10 @@ fn read<'a>(repo: &Repo, needs: Needs, update: &'a Update) -> Result<Pending<'a>
     let Some(new) = update.new else {
         return Ok(pending);
     };
-    let Some(new_commit) = repo.commit(new)? else {
+    let Some(new_readme) = repo.readme_at(new)? else {
         return Ok(pending);
     };
-    let new_readme = repo.readme(new_commit)?;
-    let old_readme = match update.old {
-        Some(old) => match repo.commit(old)? {
-            Some(c) => Some(repo.readme(c)?),
-            None => None,
-        },
-        None => None,
-    };
+    let old_readme = update.old.map(|old| repo.readme_at(old)).transpose()?.flatten();
     if old_readme.as_ref() == Some(&new_readme) {
         tracing::debug!(refname, "README.md unchanged; not parsed");
         return Ok(pending);
@@ -198,10 +191,7 @@ fn read<'a>(repo: &Repo, needs: Needs, update: &'a Update) -> Result<Pending<'a>
     };
     // The old card matters only to a rule that compares with it (audience removal).
     let old = match old_readme {
-        Some(Readme::Blob(id)) if needs.compares => match repo.blob(id)? {
-            Blob::Bytes(bytes) => Some(bytes),
-            Blob::TooLarge(_) => None,
-        },
+        Some(Readme::Blob(id)) if needs.compares => repo.blob(id)?.into_bytes(),
         _ => None,
     };
     pending.cards = Some(Cards { new, old });

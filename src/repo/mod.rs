@@ -72,6 +72,16 @@ pub enum Blob {
     TooLarge(u64),
 }
 
+impl Blob {
+    /// The bytes, if they were read.
+    pub fn into_bytes(self) -> Option<Vec<u8>> {
+        match self {
+            Blob::Bytes(bytes) => Some(bytes),
+            Blob::TooLarge(_) => None,
+        }
+    }
+}
+
 /// A small cache of decoded pack entries (64 entries, gix's static LRU): delta chains are
 /// decoded once per run instead of once per object read.
 /// The decoded objects kept between reads (gix's object cache, a hash map capped in bytes,
@@ -114,7 +124,7 @@ impl Repo {
                     });
                 })?;
                 let abs = std::path::absolute(objdir).context("cannot resolve the quarantine path")?;
-                (extra, Some(prefix::Prefixes::open(&abs)?))
+                (extra, Some(prefix::Prefixes::open(&abs, repo.object_hash())?))
             }
             None => (odb::Extra::default(), None),
         };
@@ -312,10 +322,7 @@ impl Repo {
 
     /// The bytes of a blob of at most `max` bytes; `None` for a larger one (never loaded).
     pub fn small_blob(&self, id: ObjectId, max: u64) -> Result<Option<Vec<u8>>> {
-        match self.blob_limited(id, max)? {
-            Blob::Bytes(b) => Ok(Some(b)),
-            Blob::TooLarge(_) => Ok(None),
-        }
+        Ok(self.blob_limited(id, max)?.into_bytes())
     }
 
     fn blob_limited(&self, id: ObjectId, max: u64) -> Result<Blob> {

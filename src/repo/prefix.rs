@@ -50,15 +50,15 @@ const STREAM_CHUNK: usize = 256 * 1024;
 const LOOSE_HEADER: usize = 32;
 
 impl Prefixes {
-    /// Indexes the packs of `objects_dir` (their `.idx` files are mapped: 28 bytes per object)
-    /// and lists its loose objects.
-    pub fn open(objects_dir: &Path) -> Result<Prefixes> {
+    /// Indexes the packs of `objects_dir` (their `.idx` files are mapped: 28 bytes per object),
+    /// whose objects are named with `hash`, and lists its loose objects.
+    pub fn open(objects_dir: &Path, hash: gix::hash::Kind) -> Result<Prefixes> {
         let mut packs = Vec::new();
         if let Ok(rd) = std::fs::read_dir(objects_dir.join("pack")) {
             for e in rd.flatten() {
                 let p = e.path();
                 if p.extension().is_some_and(|x| x == "idx")
-                    && let Some(pack) = Pack::open(&p)?
+                    && let Some(pack) = Pack::open(&p, hash)?
                 {
                     packs.push(pack);
                 }
@@ -187,7 +187,7 @@ impl Prefixes {
             };
             // The entry's header and the first compressed bytes, in one read.
             let got = inflate::read_at(pack.data(), input, offset)?;
-            let Some((size, len)) = pack::blob_entry(&input[..got]) else {
+            let Some((size, len)) = pack::blob_entry(&input[..got], id.kind()) else {
                 return Ok(None);
             };
             let src = Source::Pack {
@@ -198,7 +198,8 @@ impl Prefixes {
                 head: &[],
                 stream: Stream::new(z, src, input, len, got),
             };
-            body(size, &mut content, output).with_context(|| format!("corrupt pack entry at {offset}"))?;
+            body(size, &mut content, output)
+                .with_context(|| format!("corrupt pack entry at {offset} of {}", pack.index_path().display()))?;
             return Ok(Some(size));
         }
         Ok(None)

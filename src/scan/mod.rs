@@ -95,21 +95,17 @@ fn facts(repo: &Repo, blob: &NewBlob, secrets: bool, search: &mut tokens::Search
     let mut head = Vec::new();
     let mut tokens = Vec::new();
     let mut unread = None;
-    // A card is read whole anyway for its metadata: read it once, through the object cache.
-    let card = if blob.path == crate::repo::CARD_FILE {
-        match repo.blob(blob.id)? {
-            crate::repo::Blob::Bytes(bytes) => Some(bytes),
-            crate::repo::Blob::TooLarge(_) => None,
-        }
+    // A card is read whole anyway for its metadata, and the token search reads every byte:
+    // read it once, through the object cache. Without the search, the prefix below is enough.
+    let card = if secrets && blob.path == crate::repo::CARD_FILE {
+        repo.blob(blob.id)?.into_bytes()
     } else {
         None
     };
     let size = if let Some(bytes) = card {
         head.extend_from_slice(&bytes[..bytes.len().min(BINARY_SAMPLE)]);
-        if secrets {
-            search.feed(&bytes);
-            tokens = search.finish();
-        }
+        search.feed(&bytes);
+        tokens = search.finish();
         bytes.len() as u64
     } else if secrets {
         let (streamed, size) = repo.stream_blob(blob.id, MAX_WHOLE_READ, &mut |chunk| {

@@ -150,13 +150,13 @@ fn prefixes_are_read_from_loose_objects_and_packs() {
     let id = git(&s.work, &["rev-parse", "HEAD:a.bin"]);
     let oid = gix::ObjectId::from_hex(id.as_bytes()).expect("oid");
     let objects = s.work.join(".git/objects");
-    let loose = hubgate::repo::prefix::Prefixes::open(&objects).expect("open");
+    let loose = hubgate::repo::prefix::Prefixes::open(&objects, gix::hash::Kind::Sha1).expect("open");
     assert_eq!(
         loose.blob_prefix(&oid, 8000).expect("read"),
         Some(data[..8000].to_vec())
     );
     git(&s.work, &["repack", "-adq"]);
-    let packed = hubgate::repo::prefix::Prefixes::open(&objects).expect("open");
+    let packed = hubgate::repo::prefix::Prefixes::open(&objects, gix::hash::Kind::Sha1).expect("open");
     assert_eq!(
         packed.blob_prefix(&oid, 8000).expect("read"),
         Some(data[..8000].to_vec())

@@ -109,7 +109,8 @@ fn hook_command_in(args: &[std::ffi::OsString]) -> Option<Cli> {
     let mut rest = args;
     loop {
         match rest {
-            [flag, value, tail @ ..] if !value.to_string_lossy().starts_with('-') => {
+            // An empty value is clap's to refuse.
+            [flag, value, tail @ ..] if !value.is_empty() && !value.to_string_lossy().starts_with('-') => {
                 let slot = match flag.to_str() {
                     Some("--policies") => &mut policies,
                     Some("--config") => &mut config,
@@ -297,5 +298,10 @@ mod tests {
         ] {
             assert!(hook_command_in(&args(line)).is_none(), "{line:?} must go to clap");
         }
+        let empty_value: Vec<std::ffi::OsString> = vec!["--policies".into(), "".into(), "pre-receive".into()];
+        assert!(
+            hook_command_in(&empty_value).is_none(),
+            "an empty --policies must go to clap"
+        );
     }
 }

@@ -29,10 +29,11 @@ fn no_readahead(file: &File) {
 fn no_readahead(_: &File) {}
 
 impl Pack {
-    /// Opens the pack of index `idx`; `None` when gix does not read the index (corrupt, or of
-    /// another hash): its objects are then left to the caller's whole reads, which report it.
-    pub(super) fn open(idx: &Path) -> Result<Option<Pack>> {
-        let index = match index::File::at(idx, gix::hash::Kind::default()) {
+    /// Opens the pack of index `idx` in a repository hashing with `hash`; `None` when gix does
+    /// not read the index (corrupt): its objects are then left to the caller's whole reads,
+    /// which report it.
+    pub(super) fn open(idx: &Path, hash: gix::hash::Kind) -> Result<Option<Pack>> {
+        let index = match index::File::at(idx, hash) {
             Ok(index) => index,
             Err(e) => {
                 tracing::debug!(index = %idx.display(), error = %e, "pack index not used for partial reads");
@@ -54,6 +55,11 @@ impl Pack {
         Some(self.index.pack_offset_at_index(i))
     }
 
+    /// The pack's index file, to name the pack in an error.
+    pub(super) fn index_path(&self) -> &Path {
+        self.index.path()
+    }
+
     /// The pack's data file, for positioned reads.
     pub(super) fn data(&self) -> &File {
         &self.data
@@ -63,9 +69,9 @@ impl Pack {
 /// The inflated size and header length of the entry whose first bytes are `head`, when it is a
 /// whole blob followed by a zlib stream's header; `None` for other objects, deltas and headers
 /// that do not decode (an index pointing into an entry's middle, most of the time).
-pub(super) fn blob_entry(head: &[u8]) -> Option<(u64, usize)> {
+pub(super) fn blob_entry(head: &[u8], hash: gix::hash::Kind) -> Option<(u64, usize)> {
     // Offset 0: only the header's own length is wanted (no offset arithmetic on untrusted values).
-    let entry = data::Entry::from_bytes(head, 0, gix::hash::Kind::default()).ok()?;
+    let entry = data::Entry::from_bytes(head, 0, hash).ok()?;
     let len = usize::try_from(entry.data_offset).ok()?;
     let zlib = head.get(len..len + 2)?;
     // RFC 1950: deflate, a window of at most 32 kB, no preset dictionary, the check bits.

@@ -40,12 +40,12 @@ fn streams_are_the_blobs_bytes() {
         let size = p.stream(&id, &mut |c| got.extend_from_slice(c)).expect("stream");
         (size, got)
     };
-    let loose = Prefixes::open(&dir.join("objects")).expect("open");
+    let loose = Prefixes::open(&dir.join("objects"), gix::hash::Kind::Sha1).expect("open");
     assert_eq!(read(&loose), (Some(data.len() as u64), data.clone()));
     let line = format!("{id}\n");
     git(dir, &["pack-objects", "-q", "objects/pack/pack"], Some(line.as_bytes()));
     git(dir, &["prune-packed"], None);
-    let packed = Prefixes::open(&dir.join("objects")).expect("open");
+    let packed = Prefixes::open(&dir.join("objects"), gix::hash::Kind::Sha1).expect("open");
     assert!(packed.loose.is_empty() && packed.packs.len() == 1);
     assert_eq!(read(&packed), (Some(data.len() as u64), data));
 }
@@ -131,13 +131,13 @@ fn loose_blobs_and_others() {
     let id = write_blob(dir, &data);
     let tree = String::from_utf8(git(dir, &["mktree"], Some(b""))).expect("hex");
     let tree = ObjectId::from_hex(tree.trim().as_bytes()).expect("tree");
-    let p = Prefixes::open(&dir.join("objects")).expect("open");
+    let p = Prefixes::open(&dir.join("objects"), gix::hash::Kind::Sha1).expect("open");
     assert_eq!(p.blob_size(&id).expect("size"), Some(20_000));
     assert_eq!(p.blob(&id, 0).expect("blob"), Some((20_000, Vec::new())));
     assert_eq!(p.blob_prefix(&id, 100).expect("prefix"), Some(data[..100].to_vec()));
     assert_eq!(p.blob_prefix(&id, 1 << 20).expect("prefix"), Some(data.clone()));
     let empty = write_blob(dir, b"");
-    let p = Prefixes::open(&dir.join("objects")).expect("open");
+    let p = Prefixes::open(&dir.join("objects"), gix::hash::Kind::Sha1).expect("open");
     assert_eq!(p.blob(&empty, 10).expect("empty"), Some((0, Vec::new())));
     assert_eq!(streamed(&p, &empty).expect("empty"), (Some(0), Vec::new()));
     assert_eq!(p.blob(&tree, 10).expect("tree"), None);
@@ -161,7 +161,7 @@ fn packed_whole_and_deltified() {
     let delta = found.iter().find(|e| e.2 > 0).expect("git stored one as a delta").0;
     let whole = found.iter().find(|e| e.2 == 0).expect("and one whole").0;
     let data = if whole == ids[0] { &base } else { &near };
-    let p = Prefixes::open(&dir.join("objects")).expect("open");
+    let p = Prefixes::open(&dir.join("objects"), gix::hash::Kind::Sha1).expect("open");
     assert!(p.loose.is_empty() && p.packs.len() == 1);
     assert_eq!(
         p.blob(&whole, 8000).expect("whole"),
@@ -189,7 +189,7 @@ fn a_truncated_pack_fails_safely() {
     let file = pack.with_extension("pack");
     for cut in [offset + 9_000, offset + 100_000, offset + 2, offset, 0] {
         patch(&file, |b| b.truncate(cut as usize));
-        let p = Prefixes::open(&dir.join("objects")).expect("open");
+        let p = Prefixes::open(&dir.join("objects"), gix::hash::Kind::Sha1).expect("open");
         if cut == offset + 9_000 {
             assert_eq!(
                 p.blob_prefix(&id, 8000).expect("before the cut"),
@@ -244,7 +244,8 @@ fn corrupt_indexes_and_data_fail_safely() {
             b.clone_from(&good);
             edit(b);
         });
-        let p = Prefixes::open(&dir.join("objects")).expect("a corrupt index is skipped, not an error");
+        let p = Prefixes::open(&dir.join("objects"), gix::hash::Kind::Sha1)
+            .expect("a corrupt index is skipped, not an error");
         let read = p.blob(&id, 8000);
         assert!(read.as_ref().map_or(true, Option::is_none), "{what}: a prefix");
         let read = streamed(&p, &id);
@@ -256,7 +257,7 @@ fn corrupt_indexes_and_data_fail_safely() {
     let pristine = std::fs::read(&file).expect("pack");
     // Inside the content: only the checksum at the stream's end tells, so a prefix cannot.
     patch(&file, |b| b[start + 40..start + 60].iter_mut().for_each(|x| *x ^= 0x5a));
-    let p = Prefixes::open(&dir.join("objects")).expect("open");
+    let p = Prefixes::open(&dir.join("objects"), gix::hash::Kind::Sha1).expect("open");
     assert!(streamed(&p, &id).is_err(), "damaged content, streamed");
     assert!(p.blob(&id, 100_000).is_err(), "damaged content, read whole");
     // The first deflate block's header (after 3 bytes of entry header and 2 of zlib header):
@@ -265,7 +266,7 @@ fn corrupt_indexes_and_data_fail_safely() {
         b.clone_from(&pristine);
         b[start + 5] = 0xff;
     });
-    let p = Prefixes::open(&dir.join("objects")).expect("open");
+    let p = Prefixes::open(&dir.join("objects"), gix::hash::Kind::Sha1).expect("open");
     assert!(p.blob(&id, 8000).is_err(), "damaged block header");
     assert!(streamed(&p, &id).is_err(), "damaged block header, streamed");
 }
@@ -280,13 +281,13 @@ fn a_corrupt_loose_object_is_an_error() {
     let hex = id.to_string();
     let file = dir.join("objects").join(&hex[..2]).join(&hex[2..]);
     patch(&file, |b| b.truncate(b.len() / 2));
-    let p = Prefixes::open(&dir.join("objects")).expect("open");
+    let p = Prefixes::open(&dir.join("objects"), gix::hash::Kind::Sha1).expect("open");
     assert_eq!(
         p.blob_prefix(&id, 100).expect("before the cut"),
         Some(data[..100].to_vec())
     );
     assert!(p.blob(&id, 30_000).is_err() && streamed(&p, &id).is_err(), "cut short");
     patch(&file, |b| b.iter_mut().for_each(|x| *x = 0x42));
-    let p = Prefixes::open(&dir.join("objects")).expect("open");
+    let p = Prefixes::open(&dir.join("objects"), gix::hash::Kind::Sha1).expect("open");
     assert!(p.blob(&id, 100).is_err() && streamed(&p, &id).is_err(), "not zlib");
 }
