@@ -155,14 +155,13 @@ impl Config {
         match crate::toml_table::read(path, "unreadable configuration file", Some(MAX_FILE_SIZE)) {
             Ok(text) => Config::parse(path, &text),
             Err(message) => Err(Error {
-                problems: vec![Problem {
-                    code: Code::ConfigInvalid,
-                    warning: false,
-                    file: path.to_owned(),
-                    line: None,
-                    column: None,
+                problems: vec![Problem::error(
+                    path.to_owned(),
+                    None,
+                    None,
                     message,
-                }],
+                    Code::ConfigInvalid,
+                )],
             }),
         }
     }

@@ -55,41 +55,32 @@ const POLICY_KEYS: [&str; 16] = [
 /// is a problem like a syntax error, never skipped.
 pub fn load_all(path: &Path) -> Result<Loaded, Error> {
     let files = super::files::list(path).map_err(|e| Error {
-        problems: vec![Problem {
-            file: path.to_owned(),
-            line: None,
-            column: None,
-            message: format!("cannot read policies: {e}"),
-            code: Code::PolicyInvalid,
-            warning: false,
-        }],
+        problems: vec![Problem::error(
+            path.to_owned(),
+            None,
+            None,
+            format!("cannot read policies: {e}"),
+            Code::PolicyInvalid,
+        )],
     })?;
     let mut policies = Vec::new();
     let mut problems = Vec::new();
     for file in files {
         match super::files::read(&file) {
             Ok(text) => parse(&file, &text, &mut policies, &mut problems),
-            Err(message) => problems.push(Problem {
-                file: file.clone(),
-                line: None,
-                column: None,
-                message,
-                code: Code::PolicyInvalid,
-                warning: false,
-            }),
+            Err(message) => problems.push(Problem::error(file.clone(), None, None, message, Code::PolicyInvalid)),
         }
     }
     let mut seen = std::collections::HashMap::new();
     for p in &policies {
         if let Some(first) = seen.insert(p.name.clone(), p.file.clone()) {
-            problems.push(Problem {
-                file: p.file.clone(),
-                line: None,
-                column: None,
-                message: format!("policy name \"{}\" is already used in {}", p.name, first.display()),
-                code: Code::PolicyInvalid,
-                warning: false,
-            });
+            problems.push(Problem::error(
+                p.file.clone(),
+                None,
+                None,
+                format!("policy name \"{}\" is already used in {}", p.name, first.display()),
+                Code::PolicyInvalid,
+            ));
         }
     }
     if problems.iter().all(|p| p.warning) {
@@ -124,28 +115,14 @@ pub fn parse(file: &Path, text: &str, policies: &mut Vec<Policy>, problems: &mut
     let lines = crate::text::LineIndex::new(text);
     let at = |span: std::ops::Range<usize>, message: String| {
         let (line, column) = lines.line_col(text, span.start);
-        Problem {
-            file: file.to_owned(),
-            line: Some(line),
-            column: Some(column),
-            message,
-            code: Code::PolicyInvalid,
-            warning: false,
-        }
+        Problem::error(file.to_owned(), Some(line), Some(column), message, Code::PolicyInvalid)
     };
     let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
     for e in &errors {
         let message = e.message().to_owned();
         problems.push(match e.span() {
             Some(span) => at(span, message),
-            None => Problem {
-                file: file.to_owned(),
-                line: None,
-                column: None,
-                message,
-                code: Code::PolicyInvalid,
-                warning: false,
-            },
+            None => Problem::error(file.to_owned(), None, None, message, Code::PolicyInvalid),
         });
     }
     if !errors.is_empty() {
