@@ -147,7 +147,8 @@ fn is_empty_tree(id: &gix::oid) -> bool {
     id == gix::ObjectId::empty_tree(id.kind())
 }
 
-/// `id` read whole from the stores `scope` names (see [`search`]).
+/// `id` read whole from the stores `scope` names, in git's order: the quarantine (unless
+/// `scope` leaves it out), the repository's own store, then the environment's alternates.
 pub fn find(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid, scope: Scope) -> Result<Option<Object>> {
     if is_empty_tree(id) {
         return Ok(Some(Object {
