@@ -50,8 +50,13 @@ type Step<T> = (Option<(ObjectId, String)>, T);
 impl Store {
     /// Opens the store of the repository at `git_dir`.
     pub fn open(git_dir: &std::path::Path) -> Result<Store> {
-        let repo = gix::open_opts(git_dir, gix::open::Options::isolated())
-            .with_context(|| format!("cannot open the repository at {}", git_dir.display()))?;
+        // Entries are read as they were written: an object named in `refs/replace/*` (refs a
+        // push can create) must not stand in for one of them.
+        let repo = gix::open_opts(
+            git_dir,
+            gix::open::Options::isolated().config_overrides(["core.useReplaceRefs=false"]),
+        )
+        .with_context(|| format!("cannot open the repository at {}", git_dir.display()))?;
         Ok(Store {
             repo,
             deadline: Instant::now() + DEFAULT_WAIT,

@@ -288,9 +288,7 @@ fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
 /// branch (`repo::branch`), and the owner should say which one is meant.
 pub(super) fn head_check(out: &mut Vec<Check>, repo: &Path) {
     let shown = repo.display();
-    let found = gix::open_opts(repo, gix::open::Options::isolated())
-        .map_err(anyhow::Error::from)
-        .and_then(|r| crate::repo::branch::DefaultBranch::of(&r, &[]));
+    let found = crate::repo::Repo::open(repo, &Default::default()).and_then(|r| r.default_branch(&[]));
     let d = match found {
         Ok(d) => d,
         Err(e) => return check(out, Status::Warn, format!("{shown}: cannot read HEAD: {e:#}")),

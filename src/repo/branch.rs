@@ -15,7 +15,7 @@
 //! deletion). When rule 1 does not apply, [`DefaultBranch::note`] says so in one line, so that the
 //! pusher can tell the repository's owner to set `HEAD`.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 /// The default branch of a repository and how it was chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,25 +66,19 @@ impl DefaultBranch {
     /// The default branch of the repository `repo`, as it is now; `created` are the branches the
     /// push being recorded creates (empty outside a push). Reads one ref when `HEAD`'s branch
     /// exists, and lists the branch names (without reading their commits) only when it does not.
-    pub fn of(repo: &gix::Repository, created: &[String]) -> Result<DefaultBranch> {
-        let head = match repo.head().context("cannot read HEAD")?.kind {
-            gix::head::Kind::Symbolic(r) => {
+    pub fn of(refs: &super::refs::Refs, created: &[String]) -> Result<DefaultBranch> {
+        let head = match refs.head()? {
+            super::refs::Head::Branch(name) => {
                 return Ok(DefaultBranch {
-                    branch: Some(r.name.as_bstr().to_string()),
+                    branch: Some(name),
                     unborn_head: None,
                     any_branch: true,
                 });
             }
-            gix::head::Kind::Unborn(name) => Some(name.as_bstr().to_string()),
-            gix::head::Kind::Detached { .. } => None,
+            super::refs::Head::Unborn(name) => Some(name),
+            super::refs::Head::Detached => None,
         };
-        let mut branches = Vec::new();
-        let refs = repo.references().context("cannot list references")?;
-        for r in refs.local_branches().context("cannot list branches")? {
-            let r = r.map_err(|e| anyhow::anyhow!("cannot read a branch: {e}"))?;
-            branches.push(r.name().as_bstr().to_string());
-        }
-        Ok(choose(head.as_deref(), &branches, created))
+        Ok(choose(head.as_deref(), &refs.branch_names()?, created))
     }
 
     /// What is wrong with `HEAD` (it names a branch that does not exist, or none) while branches
@@ -193,17 +187,17 @@ mod tests {
             String::from_utf8_lossy(&o.stdout).trim().to_owned()
         };
         git(&["init", "-q", "--bare", "-b", "master"]);
-        let open = || gix::open_opts(dir, gix::open::Options::isolated()).expect("open");
-        let d = DefaultBranch::of(&open(), &[]).expect("read");
+        let open = || crate::repo::Repo::open(dir, &Default::default()).expect("open");
+        let d = open().default_branch(&[]).expect("read");
         assert_eq!((d.branch, d.any_branch), (None, false));
         let tree = git(&["mktree"]);
         let commit = git(&["commit-tree", &tree, "-m", "x"]);
         git(&["update-ref", "refs/heads/main", &commit]);
-        let d = DefaultBranch::of(&open(), &[]).expect("read");
+        let d = open().default_branch(&[]).expect("read");
         assert_eq!(d.branch.as_deref(), Some("refs/heads/main"));
         assert_eq!(d.unborn_head.as_deref(), Some("refs/heads/master"));
         git(&["symbolic-ref", "HEAD", "refs/heads/main"]);
-        let d = DefaultBranch::of(&open(), &[]).expect("read");
+        let d = open().default_branch(&[]).expect("read");
         assert_eq!((d.branch.as_deref(), d.unborn_head), (Some("refs/heads/main"), None));
     }
 }

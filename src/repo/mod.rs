@@ -4,11 +4,13 @@
 //! gix does not).
 
 pub mod branch;
+pub mod format;
 pub mod name;
 pub mod objects;
 pub mod odb;
 pub mod owner;
 pub mod prefix;
+pub mod refs;
 pub mod settle;
 pub mod tree;
 pub mod update;
@@ -41,7 +43,12 @@ pub struct Quarantine {
 
 /// An open repository, able to see a push in flight.
 pub struct Repo {
-    repo: gix::Repository,
+    /// The repository's own objects (with its `info/alternates`).
+    objects: gix::odb::Handle,
+    /// Its refs.
+    refs: refs::Refs,
+    /// The kind of its object ids.
+    hash: gix::hash::Kind,
     /// The quarantine and the environment's alternates, searched around the repository's own
     /// objects.
     extra: odb::Extra,
@@ -93,18 +100,49 @@ fn pack_cache() -> Box<gix::odb::cache::PackCache> {
     Box::<gix::odb::pack::cache::lru::StaticLinkedList<64>>::default()
 }
 
+/// Gives a store both caches: deltified objects (a push's pack, or a repository's, where similar
+/// cards are deltas of each other) are rebuilt from their base once, and the objects several
+/// steps look at (the walk, the card, the size check) are inflated once.
+fn setup_cache(handle: &mut gix::odb::Handle) {
+    handle.set_pack_cache(pack_cache);
+    handle.set_object_cache(|| {
+        Box::new(gix::odb::pack::cache::object::MemoryCappedHashmap::new(
+            OBJECT_CACHE_BYTES,
+        ))
+    });
+}
+
+/// The directory of the repository at `path` and its shared directory. A directory laid out as
+/// a repository's (`HEAD`, `objects/`, `refs/`, no `commondir` file: what every hook sees) is
+/// taken as it is; anything else (a working tree, a linked worktree) is found by gix's discovery,
+/// of which nothing else is kept.
+fn locate(path: &Path) -> Result<(PathBuf, PathBuf)> {
+    if is_bare_repo(path) && !path.join("commondir").exists() {
+        return Ok((path.to_owned(), path.to_owned()));
+    }
+    let found = gix::open_opts(path, gix::open::Options::isolated())
+        .with_context(|| format!("cannot open the repository at {}", path.display()))?;
+    Ok((found.git_dir().to_owned(), found.common_dir().to_owned()))
+}
+
 impl Repo {
-    /// Opens the repository at `git_dir` (no discovery upwards), seeing `quarantine` if given.
-    pub fn open(git_dir: &Path, quarantine: &Quarantine) -> Result<Repo> {
-        let mut repo = gix::open_opts(git_dir, gix::open::Options::isolated())
-            .with_context(|| format!("cannot open the repository at {}", git_dir.display()))?;
-        // Deltified objects (a push's pack, or a repository's, where similar cards are deltas of
-        // each other) would otherwise be rebuilt from their base at every read.
-        repo.objects.set_pack_cache(pack_cache);
-        // Each ref's commit, tree and card are looked at by several steps (the walk, the card,
-        // the size check); decoded objects are kept so that each is inflated once.
-        repo.object_cache_size(Some(OBJECT_CACHE_BYTES));
-        let own_objects = repo.common_dir().join("objects");
+    /// Opens the repository at `path` (a repository's directory; or, outside hooks, a working
+    /// tree or a linked worktree's), seeing `quarantine` if given.
+    ///
+    /// The objects and refs are opened as gix stores of their own, not through `gix::open`:
+    /// reading them needs nothing of a `gix::Repository`, whose configuration cascade is a
+    /// quarter of what a single-ref push costs; and a repository opened by gix reads every
+    /// object through the replacements `refs/replace/*` name, refs anyone can push. Through
+    /// them a push could show hubgate another card than the one it stores (a discussion entry
+    /// about a card made adult would then say nothing). Here every id reads its own object,
+    /// as `GIT_NO_REPLACE_OBJECTS` makes git read them.
+    pub fn open(path: &Path, quarantine: &Quarantine) -> Result<Repo> {
+        let (git_dir, common_dir) = locate(path)?;
+        let hash = format::object_hash(&common_dir)?;
+        let own_objects = common_dir.join("objects");
+        let mut objects = gix::odb::at(&own_objects, hash)
+            .with_context(|| format!("cannot open the objects of the repository at {}", path.display()))?;
+        setup_cache(&mut objects);
         // A GIT_OBJECT_DIRECTORY naming the repository's own objects (exported by a server
         // for every process, or git older than 2.11 with it set) is no quarantine: taking it
         // for one would count every object as brought by the push.
@@ -115,21 +153,16 @@ impl Repo {
             .filter(|d| own.is_none() || std::fs::canonicalize(d).ok() != own);
         let (extra, prefixes) = match object_dir {
             Some(objdir) => {
-                let extra = odb::Extra::open(objdir, &quarantine.alternates, &own_objects, repo.object_hash(), |h| {
-                    h.set_pack_cache(pack_cache);
-                    h.set_object_cache(|| {
-                        Box::new(gix::odb::pack::cache::object::MemoryCappedHashmap::new(
-                            OBJECT_CACHE_BYTES,
-                        ))
-                    });
-                })?;
+                let extra = odb::Extra::open(objdir, &quarantine.alternates, &own_objects, hash, setup_cache)?;
                 let abs = std::path::absolute(objdir).context("cannot resolve the quarantine path")?;
-                (extra, Some(prefix::Prefixes::open(&abs, repo.object_hash())?))
+                (extra, Some(prefix::Prefixes::open(&abs, hash)?))
             }
             None => (odb::Extra::default(), None),
         };
         Ok(Repo {
-            repo,
+            objects,
+            refs: refs::Refs::open(git_dir, common_dir, hash),
+            hash,
             extra,
             prefixes,
             card_sizes: Default::default(),
@@ -143,7 +176,7 @@ impl Repo {
 
     /// `id` read whole from the stores `scope` names.
     fn find_in(&self, id: ObjectId, scope: odb::Scope) -> Result<odb::Object> {
-        odb::find(&self.repo.objects, &self.extra, &id, scope)?
+        odb::find(&self.objects, &self.extra, &id, scope)?
             .ok_or_else(|| anyhow::anyhow!("object {id} is missing from the repository"))
     }
 
@@ -154,7 +187,7 @@ impl Repo {
 
     /// `id`'s header from the stores `scope` names.
     fn header_in(&self, id: ObjectId, scope: odb::Scope) -> Result<gix::objs::Header> {
-        odb::header(&self.repo.objects, &self.extra, &id, scope)?
+        odb::header(&self.objects, &self.extra, &id, scope)?
             .ok_or_else(|| anyhow::anyhow!("object {id} is missing from the repository"))
     }
 
@@ -220,29 +253,12 @@ impl Repo {
 
     /// The tips of every branch (`refs/heads/*`), for `check` without `--ref`.
     pub fn branches(&self) -> Result<Vec<(String, ObjectId)>> {
-        let refs = self.repo.references().context("cannot list references")?;
-        let mut out = Vec::new();
-        for r in refs.local_branches().context("cannot list branches")? {
-            let mut r = r.map_err(|e| anyhow::anyhow!("cannot read a branch: {e}"))?;
-            let name = r.name().as_bstr().to_string();
-            let id = r
-                .peel_to_id()
-                .with_context(|| format!("cannot resolve {name}"))?
-                .detach();
-            out.push((name, id));
-        }
-        Ok(out)
+        self.refs.branches(&self.objects)
     }
 
     /// Resolves a ref name (full or short) to the id it points to.
     pub fn resolve(&self, name: &str) -> Result<ObjectId> {
-        let mut r = self
-            .repo
-            .find_reference(name)
-            .with_context(|| format!("no ref {name} in the repository"))?;
-        Ok(r.peel_to_id()
-            .with_context(|| format!("cannot resolve {name}"))?
-            .detach())
+        self.refs.resolve(name, &self.objects)
     }
 
     /// Whether the ref `refname` points straight at `id` now (no peeling) and `id` was in the
@@ -250,13 +266,7 @@ impl Repo {
     /// push could then bring). Any failure to read either answers `false`: the caller then takes
     /// the long way.
     pub fn ref_is_at(&self, refname: &str, id: ObjectId) -> bool {
-        let points = self
-            .repo
-            .try_find_reference(refname)
-            .ok()
-            .flatten()
-            .is_some_and(|r| r.name().as_bstr() == refname.as_bytes() && r.target().try_id() == Some(id.as_ref()));
-        points && odb::existed_before_push(&self.repo.objects, &self.extra, &id)
+        self.refs.holds(refname, id) && odb::existed_before_push(&self.objects, &self.extra, &id)
     }
 
     /// What stands at `README.md` at `id` (a commit, or a tag on one); `None` for a tag on a
@@ -272,7 +282,7 @@ impl Repo {
     /// only branch, `main`, `master`, or the first of `created` (the branches the push being
     /// recorded creates, in input order).
     pub fn default_branch(&self, created: &[String]) -> Result<branch::DefaultBranch> {
-        branch::DefaultBranch::of(&self.repo, created)
+        branch::DefaultBranch::of(&self.refs, created)
     }
 
     /// Whether this run sees a push's quarantine (pre-receive with git >= 2.11).
@@ -334,13 +344,11 @@ impl Repo {
         Ok(Blob::Bytes(object.data))
     }
 
-    /// The commits of `new` not reachable from `hidden`, newest first.
+    /// The commits of `new` not reachable from `hidden`, newest first (the repository's own
+    /// objects: this is asked where there is no quarantine).
     pub fn commits_between(&self, new: ObjectId, hidden: &[ObjectId]) -> Result<Vec<ObjectId>> {
-        let walk = self
-            .repo
-            .rev_walk([new])
-            .with_hidden(hidden.iter().copied())
-            .all()
+        let walk = gix::traverse::commit::Simple::new([new], &self.objects)
+            .hide(hidden.iter().copied())
             .with_context(|| format!("cannot walk the history of {new}"))?;
         let mut out = Vec::new();
         for info in walk {
@@ -354,6 +362,6 @@ impl Repo {
 
     /// The id length of this repository's hash.
     pub fn hash_kind(&self) -> gix::hash::Kind {
-        self.repo.object_hash()
+        self.hash
     }
 }

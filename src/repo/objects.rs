@@ -143,27 +143,18 @@ impl Repo {
         if object.data.len() as u64 > MAX_TREE_BYTES {
             return Ok(TreeRead::TooLarge(object.data.len() as u64));
         }
-        Ok(
-            match tree::parse(&object.data, self.repo.object_hash().len_in_bytes()) {
-                Some(entries) => TreeRead::Entries(entries),
-                None => TreeRead::NotATree,
-            },
-        )
+        Ok(match tree::parse(&object.data, self.hash.len_in_bytes()) {
+            Some(entries) => TreeRead::Entries(entries),
+            None => TreeRead::NotATree,
+        })
     }
 
     /// Every commit some ref points at (tags peeled), before the push: where the history the
     /// repository already has begins.
     pub fn ref_tips(&self) -> Result<Vec<ObjectId>> {
-        let refs = self.repo.references().context("cannot list references")?;
         let mut out = Vec::new();
-        for r in refs.all().context("cannot list references")? {
-            let mut r = r.map_err(|e| anyhow::anyhow!("cannot read a reference: {e}"))?;
-            // Symbolic refs followed; no object read yet.
-            let Ok(id) = r.follow_to_object() else {
-                // A symbolic ref to an unborn branch, or a broken ref: it reaches nothing.
-                continue;
-            };
-            match self.peel_before_push(id.detach()) {
+        for id in self.refs.every_target()? {
+            match self.peel_before_push(id) {
                 Ok(Some(commit)) => out.push(commit),
                 Ok(None) => {}
                 Err(e) => tracing::debug!(error = %e, "a ref points at a missing object"),

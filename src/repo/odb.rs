@@ -120,7 +120,7 @@ impl<T: Find + FindHeader + Exists> Store for T {}
 /// quarantine is remembered. The empty tree is not looked up: it exists whether or not it is
 /// stored, as it does for git and gix, and callers answer it themselves.
 fn search<T>(
-    own: &gix::OdbHandle,
+    own: &gix::odb::Handle,
     extra: &Extra,
     id: &gix::oid,
     scope: Scope,
@@ -149,7 +149,7 @@ fn is_empty_tree(id: &gix::oid) -> bool {
 
 /// `id` read whole from the stores `scope` names, in git's order: the quarantine (unless
 /// `scope` leaves it out), the repository's own store, then the environment's alternates.
-pub fn find(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid, scope: Scope) -> Result<Option<Object>> {
+pub fn find(own: &gix::odb::Handle, extra: &Extra, id: &gix::oid, scope: Scope) -> Result<Option<Object>> {
     if is_empty_tree(id) {
         return Ok(Some(Object {
             kind: gix::object::Kind::Tree,
@@ -169,7 +169,7 @@ pub fn find(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid, scope: Scope) ->
 
 /// Whether `id` was in the repository before the push: in `own` or an alternate, never the
 /// quarantine. Nothing is read but the loose object's path or the pack index.
-pub fn existed_before_push(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid) -> bool {
+pub fn existed_before_push(own: &gix::odb::Handle, extra: &Extra, id: &gix::oid) -> bool {
     // `exists` cannot fail, so neither can the search.
     is_empty_tree(id)
         || search(own, extra, id, Scope::BeforePush, |store| {
@@ -179,7 +179,7 @@ pub fn existed_before_push(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid) -
 }
 
 /// An object's kind and size from its header, searched as [`find`] does.
-pub fn header(own: &gix::OdbHandle, extra: &Extra, id: &gix::oid, scope: Scope) -> Result<Option<gix::objs::Header>> {
+pub fn header(own: &gix::odb::Handle, extra: &Extra, id: &gix::oid, scope: Scope) -> Result<Option<gix::objs::Header>> {
     if is_empty_tree(id) {
         return Ok(Some(gix::objs::Header {
             kind: gix::object::Kind::Tree,

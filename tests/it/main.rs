@@ -15,6 +15,8 @@ mod push;
 mod quarantine;
 // Where the history a repository already has begins: ref tips, confirmed old values.
 mod history;
+// Replacement refs never stand in for judged objects; reftable and SHA-256 refused by name.
+mod formats;
 // Each policy rule at each level, through real pushes.
 mod rules;
 // Policy files: broken ones refuse pushes (fail closed); shipped examples load.

@@ -1,0 +1,104 @@
+//! What hubgate reads when a repository asks git to read something else: replacement refs
+//! (`refs/replace/*`, which anyone who can push can create) never stand in for the objects
+//! hubgate judges and records, and repositories whose refs or ids it cannot read (reftable,
+//! SHA-256) are refused by name, on every push, rather than misread.
+
+use crate::quarantine::StdinBytes;
+use crate::util::{Sandbox, git, git_cmd, hubgate};
+
+const CONFIG: &str = "[discussions]\nwatch-refs = [\"HEAD\"]\n";
+const PLAIN: &str = "---\nlicense: mit\n---\n# Model\n";
+const ADULT: &str = "---\nlicense: mit\ntags: [not-for-all-audiences]\nextra_gated_prompt: Adults only\n---\n# Model\n";
+
+/// A push that makes a card adult and, in the same push, names the old card's blob as the new
+/// one's replacement. post-receive must record the change it stores, not the card the
+/// replacement shows (gix reads through `refs/replace/*` unless told not to).
+#[test]
+fn a_replace_ref_does_not_hide_a_card_change_from_the_discussion() {
+    let s = Sandbox::new().with_post_receive(CONFIG);
+    s.card(PLAIN);
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok && p.remote.contains("opened discussion #1"), "{}", p.remote);
+    let plain = git(&s.work, &["rev-parse", "HEAD:README.md"]);
+    s.card(ADULT);
+    let adult = git(&s.work, &["rev-parse", "HEAD:README.md"]);
+    git(&s.work, &["replace", &adult, &plain]);
+    let replace = format!("refs/replace/{adult}:refs/replace/{adult}");
+    let p = s.push(&["HEAD:refs/heads/main", &replace]);
+    assert!(p.ok, "{}", p.stderr);
+    assert!(
+        p.remote
+            .contains("hubgate: opened discussion #2: not-for-all-audiences added; Gating changed: extra_gated_prompt"),
+        "the change stored is recorded: {}",
+        p.remote
+    );
+    // The dry run reads the stored card too: under a policy requiring the audience tag, the
+    // adult card passes where the replacement (the plain card) would be refused.
+    s.policy(
+        "audience.toml",
+        "[[policy]]\nname = \"a\"\nrepos = [\"*\"]\n[policy.audience]\nrequire-tag = true\n",
+    );
+    let server = s.server.to_str().expect("utf8");
+    let policies = s.policies.to_str().expect("utf8");
+    let o = hubgate(
+        &s.root,
+        &["--policies", policies, "check", "--repo", server, "--format", "json"],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && out.contains("\"verdict\":\"accept\""), "{out}");
+}
+
+/// A replacement for a discussion entry's blob, pushed by anyone: the entries listed are the
+/// ones hubgate wrote.
+#[test]
+fn a_replace_ref_does_not_rewrite_a_discussion_entry() {
+    let s = Sandbox::new().with_post_receive(CONFIG);
+    s.card(PLAIN);
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let entry = git(
+        &s.server,
+        &["rev-parse", "refs/hubgate/discussions:entries/000/000001.json"],
+    );
+    let forged = git_cmd(&s.server)
+        .args(["hash-object", "-w", "--stdin"])
+        .stdin_bytes("{\"title\": \"nothing to see\"}\n");
+    let forged = String::from_utf8_lossy(&forged).trim().to_owned();
+    git(&s.server, &["update-ref", &format!("refs/replace/{entry}"), &forged]);
+    let d = s.discussions();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["title"].as_str(), Some("Card created; License set: mit"), "{d:?}");
+}
+
+/// A repository whose refs are in git's reftable format: hubgate cannot read them, and says so
+/// on the first push as on every later one (read as files, the first push passed, every later
+/// one was refused with a message about a reference that "could not be decoded").
+#[test]
+fn a_reftable_repository_is_refused_by_name() {
+    let s = Sandbox::new();
+    let reftable = s.root.join("reftable.git");
+    let o = git_cmd(&s.root)
+        .args(["init", "-q", "--bare", "--ref-format=reftable"])
+        .arg(&reftable)
+        .output()
+        .expect("git runs");
+    assert!(
+        o.status.success(),
+        "this test needs git 2.45 or later: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::copy(s.server.join("hooks/pre-receive"), reftable.join("hooks/pre-receive")).expect("hook");
+    s.card(PLAIN);
+    let o = git_cmd(&s.work)
+        .args(["push", reftable.to_str().expect("utf8"), "HEAD:refs/heads/main"])
+        .output()
+        .expect("git runs");
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{said}");
+    assert!(
+        said.contains("its refs are stored as reftable") && said.contains("refs migrate --ref-format=files"),
+        "{said}"
+    );
+    let o = hubgate(&s.root, &["check", "--repo", reftable.to_str().expect("utf8")]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("reftable"));
+}
