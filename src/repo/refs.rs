@@ -90,9 +90,12 @@ impl Refs {
     /// The object every ref holds, symbolic refs followed (tags not peeled). A symbolic ref
     /// to a ref that does not exist, or one in a loop, holds nothing and is passed over.
     pub fn every_target(&self) -> Result<Vec<ObjectId>> {
+        // Symbolic refs may name packed ones: followed through the same packed-refs snapshot.
+        let packed = self.store.cached_packed_buffer().context("cannot read packed-refs")?;
+        let packed = packed.as_ref().map(|b| &***b);
         let mut out = Vec::new();
         for mut r in self.listed("")? {
-            if let Ok(id) = r.follow_to_object_packed(&self.store, None) {
+            if let Ok(id) = r.follow_to_object_packed(&self.store, packed) {
                 out.push(id);
             }
         }
@@ -135,5 +138,74 @@ impl Refs {
         .context("cannot list references")?;
         iter.map(|r| r.map_err(|e| anyhow::anyhow!("cannot read a reference: {e}")))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(dir: &std::path::Path, args: &[&str]) -> String {
+        let o = std::process::Command::new("git")
+            .arg("--git-dir")
+            .arg(dir)
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .output()
+            .expect("git runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).trim().to_owned()
+    }
+
+    /// Packed refs, a symbolic ref naming a packed one, an annotated tag, a dangling symbolic
+    /// ref and `HEAD` in each of its states, read as git reads them.
+    #[test]
+    fn refs_read_as_git_reads_them() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path();
+        git(dir, &["init", "-q", "--bare", "-b", "trunk"]);
+        let refs = || Refs::open(dir.to_owned(), dir.to_owned(), gix::hash::Kind::Sha1);
+        assert_eq!(refs().head().expect("head"), Head::Unborn("refs/heads/trunk".into()));
+        let tree = git(dir, &["mktree"]);
+        let one = git(dir, &["commit-tree", &tree, "-m", "one"]);
+        let two = git(dir, &["commit-tree", &tree, "-p", &one, "-m", "two"]);
+        git(dir, &["update-ref", "refs/heads/main", &one]);
+        git(dir, &["tag", "-a", "-m", "t", "v1", &two]);
+        git(dir, &["pack-refs", "--all"]);
+        git(dir, &["update-ref", "refs/heads/loose", &two]);
+        git(dir, &["symbolic-ref", "refs/heads/alias", "refs/heads/main"]);
+        git(dir, &["symbolic-ref", "refs/heads/dangling", "refs/heads/gone"]);
+        let objects = gix::odb::at(dir.join("objects"), gix::hash::Kind::Sha1).expect("odb");
+        let r = refs();
+        let id = |hex: &str| ObjectId::from_hex(hex.as_bytes()).expect("hex");
+        let tag = id(&git(dir, &["rev-parse", "v1"]));
+        let mut targets = r.every_target().expect("targets");
+        targets.sort();
+        let mut expected = vec![id(&one), id(&one), id(&two), tag];
+        expected.sort();
+        assert_eq!(
+            targets, expected,
+            "alias followed into packed-refs, dangling passed over"
+        );
+        assert!(r.holds("refs/heads/main", id(&one)));
+        assert!(!r.holds("refs/heads/alias", id(&one)), "no symbolic ref followed");
+        assert!(!r.holds("main", id(&one)), "exact names only");
+        assert!(r.holds("refs/tags/v1", tag) && !r.holds("refs/tags/v1", id(&two)));
+        assert_eq!(r.resolve("v1", &objects).expect("tag"), id(&two), "tags peeled");
+        assert_eq!(r.resolve("main", &objects).expect("short"), id(&one));
+        assert!(r.resolve("nothing", &objects).is_err());
+        assert_eq!(
+            r.branch_names().expect("names"),
+            ["alias", "dangling", "loose", "main"].map(|b| format!("refs/heads/{b}"))
+        );
+        git(dir, &["symbolic-ref", "HEAD", "refs/heads/main"]);
+        assert_eq!(r.head().expect("head"), Head::Branch("refs/heads/main".into()));
+        git(dir, &["update-ref", "--no-deref", "HEAD", &one]);
+        assert_eq!(r.head().expect("head"), Head::Detached);
     }
 }

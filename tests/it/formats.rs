@@ -101,4 +101,12 @@ fn a_reftable_repository_is_refused_by_name() {
     let o = hubgate(&s.root, &["check", "--repo", reftable.to_str().expect("utf8")]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("reftable"));
+    // The administrator learns it before any pusher does.
+    let o = hubgate(&s.root, &["doctor", reftable.to_str().expect("utf8")]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(!o.status.success(), "{said}");
+    assert!(
+        said.contains("every push is refused") && said.contains("reftable"),
+        "{said}"
+    );
 }
