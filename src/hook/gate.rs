@@ -64,6 +64,7 @@ pub fn check(repo: &Repo, applied: &Applied, updates: &[Update], scan: Scan) -> 
             walked.named.push(("(ref name)".to_owned(), u.refname.clone(), found));
         }
     }
+    findings.extend(crate::policy::replace::check(applied, updates));
     findings.extend(crate::scan::dirs::check(applied, &walked));
     findings.extend(crate::scan::check(repo, applied, &walked)?);
     Ok(findings)

@@ -30,7 +30,7 @@ enum RawInternalPush {
 }
 
 /// The keys of a `[[policy]]` table.
-const POLICY_KEYS: [&str; 16] = [
+const POLICY_KEYS: [&str; 17] = [
     "name",
     "repos",
     "exclude",
@@ -45,6 +45,7 @@ const POLICY_KEYS: [&str; 16] = [
     "binary-files",
     "secrets",
     "directory-entries",
+    "replace-refs",
     "override",
     "internal-push",
 ];
@@ -251,6 +252,13 @@ fn policy(file: &Path, t: &Table, at: At<'_>, problems: &mut Vec<Problem>) -> Op
     };
     let hub = rule_only("hub", problems);
     let secrets = rule_only("secrets", problems);
+    // hubgate's own rule, not the Hub's: off unless the administrator writes the table.
+    let replace_refs = t
+        .table("replace-refs", at, problems)
+        .map_or(Rule::new(Level::Off, false), |r| {
+            r.only(&RULE_KEYS, at, problems);
+            r.rule(Level::Deny, at, problems)
+        });
     let large_files = super::size::scan(
         t.table("large-files", at, problems),
         "max-size",
@@ -285,6 +293,7 @@ fn policy(file: &Path, t: &Table, at: At<'_>, problems: &mut Vec<Problem>) -> Op
         binary_files,
         secrets,
         directory_entries,
+        replace_refs,
         override_by,
         skip_internal_pushes: matches!(internal, RawInternalPush::Skip),
     })

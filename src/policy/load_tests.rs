@@ -100,3 +100,25 @@ fn the_template_shows_the_defaults() {
     assert_eq!(t.override_by, b.override_by);
     assert!(t.exclude.is_empty());
 }
+
+/// `[policy.replace-refs]` is hubgate's own rule: off when absent (and in the embedded
+/// baseline, no stricter than the Hub), `deny` when written without a level, and checked like
+/// any rule table.
+#[test]
+fn the_replace_refs_rule_is_off_unless_written() {
+    let head = "[[policy]]\nname = \"a\"\nrepos = [\"*\"]\n";
+    let level = |tables: &str| {
+        let (policies, found) = problems(&format!("{head}{tables}"));
+        assert!(found.is_empty(), "{found:?}");
+        (policies[0].replace_refs.level, policies[0].replace_refs.overridable)
+    };
+    assert_eq!(level(""), (Level::Off, false));
+    assert_eq!(Policy::hub_baseline().replace_refs.level, Level::Off);
+    assert_eq!(level("[policy.replace-refs]\n"), (Level::Deny, false));
+    assert_eq!(
+        level("[policy.replace-refs]\nlevel = \"warn\"\noverridable = true\n"),
+        (Level::Warn, true)
+    );
+    let (_, found) = problems(&format!("{head}[policy.replace-refs]\nmax-size = 1\n"));
+    assert_eq!(found.len(), 1, "{found:?}");
+}

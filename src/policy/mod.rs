@@ -9,6 +9,7 @@ pub mod files;
 pub mod load;
 pub mod overrides;
 mod raw;
+pub mod replace;
 mod rules;
 pub mod size;
 
@@ -192,6 +193,9 @@ pub struct Policy {
     pub secrets: Rule,
     /// `[policy.directory-entries]`: directories holding more than `max-entries` entries.
     pub directory_entries: Entries,
+    /// `[policy.replace-refs]`: pushes creating or moving `refs/replace/*` (off unless the
+    /// table is present).
+    pub replace_refs: Rule,
     /// `override`: pushers who may override this policy's overridable rules.
     pub override_by: Vec<String>,
     /// `internal-push = "skip"`: pushes Gitea makes itself are not checked.
@@ -249,6 +253,9 @@ impl Policy {
                 rule: Rule::new(Level::Deny, false),
                 max: DEFAULT_MAX_ENTRIES,
             },
+            // Not the Hub's (nothing says what it does with such refs): the baseline is no
+            // stricter than the Hub.
+            replace_refs: Rule::new(Level::Off, false),
             override_by: Vec::new(),
             skip_internal_pushes: false,
         }

@@ -285,6 +285,20 @@ fn input(code: Code) -> (&'static str, Shown) {
             f.refname = Some("refs/hubgate/discussions".into());
             found("a push to refs/hubgate/discussions", vec![f.with_help("push to another ref name")])
         }
+        RefReplace => {
+            let applied = applied(&policies("[policy.replace-refs]\n"), None);
+            let id = |hex: &str| gix::ObjectId::from_hex(hex.as_bytes()).expect("hex");
+            let replaced = "9d308493072be43cbc49a0701974c516d377d58c";
+            let update = crate::repo::update::Update {
+                old: None,
+                new: Some(id("ce013625030ba8dba906f756967f9e9ca394464a")),
+                refname: format!("refs/replace/{replaced}"),
+            };
+            found(
+                "a replacement for a card's blob, under a policy with [policy.replace-refs]",
+                crate::policy::replace::check(&applied, &[update]),
+            )
+        }
     }
 }
 
@@ -376,6 +390,7 @@ snapshots! {
     admin_sees_policy_license_glob_unknown: PolicyLicenseGlobUnknown;
     admin_sees_config_invalid: ConfigInvalid;
     pusher_sees_ref_reserved: RefReserved;
+    pusher_sees_ref_replace: RefReplace;
 }
 
 /// A new code needs a line in `snapshots!` (and a case in [`input`], which the compiler asks

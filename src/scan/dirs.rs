@@ -51,7 +51,7 @@ pub fn check(applied: &Applied, walked: &Walked) -> Vec<Finding> {
             out.push(f);
         }
     }
-    super::merge(out)
+    crate::verdict::merge(out)
 }
 
 #[cfg(test)]

@@ -222,6 +222,10 @@ codes! {
     RefReserved = "ref-reserved",
         "The push updates a ref under `refs/hubgate/`, which only hubgate itself may write.",
         "Do not push to refs/hubgate/*.";
+    /// A pushed replacement ref would make git on the server show another object.
+    RefReplace = "ref-replace",
+        "The push creates or moves a replacement ref (`refs/replace/<id>`). git on the server then reads another object wherever `<id>` is asked for (web views, `git log`, archives, scripts), while clones get the stored one and hubgate judges the stored one: a card could look harmless on the server and be something else in every clone. Deleting a replacement is not refused.",
+        "Push the history you mean instead of a replacement (`git replace --convert-graft-file` and `git filter-repo` rewrite it for good); an administrator can allow replacements with `[policy.replace-refs] level = \"off\"`.";
 }
 
 /// What governs a code: the policy table whose `level` (and `overridable`) apply to it, or
@@ -278,6 +282,7 @@ impl Code {
                 Governed::Fixed("the override itself, which the policy's `override` list governs")
             }
             RefReserved => Governed::Fixed("hubgate's own refs"),
+            RefReplace => Governed::Table("replace-refs"),
             PolicyInvalid | PolicyLicenseGlobUnknown | ConfigInvalid => {
                 Governed::Fixed("the administrator's own files, which must load")
             }

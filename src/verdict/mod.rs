@@ -131,3 +131,24 @@ impl Verdict {
         }
     }
 }
+
+/// One finding per (code, file, ref, detail): the most severe, naming every policy that raised
+/// it at that severity; overridable only when each of those policies lets its rule be overridden.
+pub fn merge(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for f in findings {
+        let same = out
+            .iter_mut()
+            .find(|o| o.code == f.code && o.file == f.file && o.refname == f.refname && o.detail == f.detail);
+        match same {
+            None => out.push(f),
+            Some(o) if f.severity > o.severity => *o = f,
+            Some(o) if f.severity == o.severity => {
+                o.raised_by.extend(f.raised_by);
+                o.overridable &= f.overridable;
+            }
+            Some(_) => {}
+        }
+    }
+    out
+}

@@ -1,7 +1,8 @@
 //! What hubgate reads when a repository asks git to read something else: replacement refs
 //! (`refs/replace/*`, which anyone who can push can create) never stand in for the objects
-//! hubgate judges and records, and repositories whose refs or ids it cannot read (reftable,
-//! SHA-256) are refused by name, on every push, rather than misread.
+//! hubgate judges and records, and a policy can refuse pushing one (`ref-replace`); and
+//! repositories whose refs or ids it cannot read (reftable, SHA-256) are refused by name, on every
+//! push, rather than misread.
 
 use crate::quarantine::StdinBytes;
 use crate::util::{Sandbox, git, git_cmd, hubgate};
@@ -16,6 +17,8 @@ const ADULT: &str = "---\nlicense: mit\ntags: [not-for-all-audiences]\nextra_gat
 #[test]
 fn a_replace_ref_does_not_hide_a_card_change_from_the_discussion() {
     let s = Sandbox::new().with_post_receive(CONFIG);
+    // Under the embedded baseline the replacement itself lands (`[policy.replace-refs]` is off
+    // unless written, as the Hub is not known to refuse it); what is read must be the stored card.
     s.card(PLAIN);
     let p = s.push(&["HEAD:refs/heads/main"]);
     assert!(p.ok && p.remote.contains("opened discussion #1"), "{}", p.remote);
@@ -46,6 +49,53 @@ fn a_replace_ref_does_not_hide_a_card_change_from_the_discussion() {
     );
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success() && out.contains("\"verdict\":\"accept\""), "{out}");
+}
+
+/// A replacement ref pushed beside a card made adult, under a policy with `[policy.replace-refs]`:
+/// refused in words the pusher understands; at `warn` it lands with a warning; deleting a
+/// replacement passes. Without the table (the embedded baseline) the rule is off: the baseline
+/// is no stricter than the Hub.
+#[test]
+fn a_push_creating_a_replacement_is_refused() {
+    let s = Sandbox::new();
+    s.policy(
+        "replace.toml",
+        "[[policy]]\nname = \"r\"\nrepos = [\"*\"]\n[policy.replace-refs]\n",
+    );
+    s.card(PLAIN);
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    let plain = git(&s.work, &["rev-parse", "HEAD:README.md"]);
+    s.card(ADULT);
+    let adult = git(&s.work, &["rev-parse", "HEAD:README.md"]);
+    git(&s.work, &["replace", &adult, &plain]);
+    let replace = format!("refs/replace/{adult}:refs/replace/{adult}");
+    let p = s.push(&["HEAD:refs/heads/main", &replace]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(p.remote.contains("error[ref-replace]"), "{}", p.remote);
+    assert!(
+        p.remote.contains(&format!(
+            "would show {} wherever {} is read",
+            &plain[..12],
+            &adult[..12]
+        )),
+        "{}",
+        p.remote
+    );
+    assert_eq!(s.server_ref(&format!("refs/replace/{adult}")), None);
+    // At `warn`, it lands; then deleting it passes at `deny`.
+    s.policy(
+        "replace.toml",
+        "[[policy]]\nname = \"r\"\nrepos = [\"*\"]\n[policy.replace-refs]\nlevel = \"warn\"\n",
+    );
+    let p = s.push(&["HEAD:refs/heads/main", &replace]);
+    assert!(p.ok && p.remote.contains("warning[ref-replace]"), "{}", p.remote);
+    s.policy(
+        "replace.toml",
+        "[[policy]]\nname = \"r\"\nrepos = [\"*\"]\n[policy.replace-refs]\n",
+    );
+    let p = s.push(&[&format!(":refs/replace/{adult}")]);
+    assert!(p.ok, "{}", p.remote);
+    assert_eq!(s.server_ref(&format!("refs/replace/{adult}")), None);
 }
 
 /// A replacement for a discussion entry's blob, pushed by anyone: the entries listed are the

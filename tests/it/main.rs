@@ -15,7 +15,8 @@ mod push;
 mod quarantine;
 // Where the history a repository already has begins: ref tips, confirmed old values.
 mod history;
-// Replacement refs never stand in for judged objects; reftable and SHA-256 refused by name.
+// Replacement refs never stand in for judged objects, and a policy refuses them;
+// reftable and SHA-256 refused by name.
 mod formats;
 // Each policy rule at each level, through real pushes.
 mod rules;

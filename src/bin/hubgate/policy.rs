@@ -225,6 +225,11 @@ fn explain(out: &mut dyn Write, p: &Policy) -> Result<()> {
             &format!("directories of more than {} entries", p.directory_entries.max)
         )
     )?;
+    writeln!(
+        out,
+        "  replace-refs [{name}]: {}",
+        scanner(&p.replace_refs, "pushes creating or moving refs/replace/*")
+    )?;
     if !p.override_by.is_empty() {
         writeln!(
             out,
