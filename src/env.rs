@@ -58,6 +58,9 @@ pub struct Env {
     pub push_options: Vec<String>,
     /// `HUBGATE_MAX_INPUT`: the most hook input (stdin) hubgate accepts, in bytes.
     pub max_input: MaxInput,
+    /// `GIT_REPLACE_REF_BASE`: where git on this server reads replacement refs besides
+    /// `refs/replace/` (the replace-refs rule watches both).
+    pub replace_ref_base: Option<String>,
 }
 
 /// The default bound on the hook input: 256 MiB, about 2.5 million ref lines, far above any real
@@ -166,6 +169,7 @@ impl Env {
                 .filter_map(|i| var(&format!("GIT_PUSH_OPTION_{i}")))
                 .collect(),
             max_input: MaxInput::parse(var("HUBGATE_MAX_INPUT").as_deref()),
+            replace_ref_base: var("GIT_REPLACE_REF_BASE"),
         }
     }
 }

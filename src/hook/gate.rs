@@ -26,8 +26,14 @@ pub enum Scan {
 }
 
 /// Checks every update; an `Err` is an operational failure (a missing object, an unreadable
-/// repository), never a finding.
-pub fn check(repo: &Repo, applied: &Applied, updates: &[Update], scan: Scan) -> Result<Vec<Finding>> {
+/// repository), never a finding. `replace_base` is the server's `GIT_REPLACE_REF_BASE`.
+pub fn check(
+    repo: &Repo,
+    applied: &Applied,
+    updates: &[Update],
+    scan: Scan,
+    replace_base: Option<&str>,
+) -> Result<Vec<Finding>> {
     let floor = crate::scan::dirs::floor(applied);
     // The cards are judged (on a second thread for a push of many refs) while what the push
     // brings is walked.
@@ -64,7 +70,7 @@ pub fn check(repo: &Repo, applied: &Applied, updates: &[Update], scan: Scan) -> 
             walked.named.push(("(ref name)".to_owned(), u.refname.clone(), found));
         }
     }
-    findings.extend(crate::policy::replace::check(applied, updates));
+    findings.extend(crate::policy::replace::check(applied, updates, replace_base));
     findings.extend(crate::scan::dirs::check(applied, &walked));
     findings.extend(crate::scan::check(repo, applied, &walked)?);
     Ok(findings)

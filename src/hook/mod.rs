@@ -22,7 +22,13 @@ pub fn pre_receive(push: &Push, all: &[Policy]) -> Result<Vec<Finding>> {
         return Ok(Vec::new());
     }
     let repo = crate::repo::Repo::open(&push.git_dir, &push.quarantine)?;
-    let findings = gate::check(&repo, &applied, &push.updates, gate::Scan::Push)?;
+    let findings = gate::check(
+        &repo,
+        &applied,
+        &push.updates,
+        gate::Scan::Push,
+        push.replace_ref_base.as_deref(),
+    )?;
     Ok(crate::policy::overrides::apply(
         findings,
         &applied,

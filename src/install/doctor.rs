@@ -240,7 +240,7 @@ fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
     let shown = repo.display();
     // A repository hubgate cannot read (reftable refs, SHA-256 ids) has every push refused;
     // the checks below would only repeat why.
-    if let Err(e) = crate::repo::format::object_hash(repo) {
+    if let Err(e) = crate::repo::locate(repo).and_then(|(_, common)| crate::repo::format::object_hash(&common)) {
         return check(out, Status::Fail, format!("{shown}: every push is refused: {e:#}"));
     }
     match crate::discussion::store::Store::open(repo).and_then(|s| s.list()) {

@@ -16,11 +16,33 @@ use crate::verdict::{Code, Finding, Severity};
 /// Where git keeps replacement refs (its default `GIT_REPLACE_REF_BASE`).
 pub const REPLACE_NAMESPACE: &str = "refs/replace/";
 
-/// The findings of every policy about the replacement refs `updates` create or move.
-pub fn check(applied: &Applied, updates: &[Update]) -> Vec<Finding> {
+/// The replaced id a ref names, when it is a replacement ref: under `refs/replace/` or under
+/// `base` (the server's `GIT_REPLACE_REF_BASE`, where git then reads them), compared ignoring
+/// case (on a case-insensitive file system `refs/REPLACE/<id>` is stored where git reads
+/// `refs/replace/<id>`).
+fn replaced<'a>(refname: &'a str, base: Option<&str>) -> Option<&'a str> {
+    let base = base.map(|b| {
+        if b.ends_with('/') {
+            b.to_owned()
+        } else {
+            format!("{b}/")
+        }
+    });
+    [Some(REPLACE_NAMESPACE.to_owned()), base]
+        .into_iter()
+        .flatten()
+        .find_map(|prefix| {
+            let head = refname.get(..prefix.len())?;
+            head.eq_ignore_ascii_case(&prefix).then(|| &refname[prefix.len()..])
+        })
+}
+
+/// The findings of every policy about the replacement refs `updates` create or move; `base` is
+/// the server's `GIT_REPLACE_REF_BASE`, if set.
+pub fn check(applied: &Applied, updates: &[Update], base: Option<&str>) -> Vec<Finding> {
     let mut out = Vec::new();
     for u in updates {
-        let (Some(replaced), Some(new)) = (u.refname.strip_prefix(REPLACE_NAMESPACE), u.new) else {
+        let (Some(replaced), Some(new)) = (replaced(&u.refname, base), u.new) else {
             continue;
         };
         let short = |s: &str| s.chars().take(12).collect::<String>();
@@ -42,4 +64,24 @@ pub fn check(applied: &Applied, updates: &[Update]) -> Vec<Finding> {
         }
     }
     crate::verdict::merge(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacement_refs_are_known_under_either_base_and_any_case() {
+        let id = "9d308493072be43cbc49a0701974c516d377d58c";
+        assert_eq!(replaced(&format!("refs/replace/{id}"), None), Some(id));
+        assert_eq!(replaced(&format!("refs/REPLACE/{id}"), None), Some(id));
+        assert_eq!(replaced(&format!("refs/alt/{id}"), None), None);
+        assert_eq!(replaced(&format!("refs/alt/{id}"), Some("refs/alt")), Some(id));
+        assert_eq!(replaced(&format!("refs/alt/{id}"), Some("refs/alt/")), Some(id));
+        assert_eq!(replaced(&format!("refs/replace/{id}"), Some("refs/alt/")), Some(id));
+        assert_eq!(replaced("refs/heads/replace", None), None);
+        assert_eq!(replaced("refs/rep", None), None);
+        // A multi-byte character where the prefix ends is no panic.
+        assert_eq!(replaced("refs/replace\u{e9}x", None), None);
+    }
 }

@@ -36,6 +36,8 @@ pub struct Push {
     pub internal: bool,
     /// The push's objects while pre-receive runs.
     pub quarantine: Quarantine,
+    /// `GIT_REPLACE_REF_BASE`, when the server sets it (see [`crate::policy::replace`]).
+    pub replace_ref_base: Option<String>,
     /// When the hook received it (unix seconds).
     pub time: i64,
 }
@@ -58,6 +60,7 @@ impl Push {
             forge_repo: env.forge_repo.clone(),
             internal: env.internal_push,
             quarantine: env.quarantine.clone(),
+            replace_ref_base: env.replace_ref_base.clone(),
             time,
         }
     }
@@ -138,6 +141,7 @@ impl Push {
             forge_repo: record.forge_repo,
             internal: record.internal,
             quarantine: Quarantine::default(),
+            replace_ref_base: None,
             time: record.time,
         })
     }

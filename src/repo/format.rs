@@ -31,8 +31,9 @@ pub fn object_hash(common_dir: &Path) -> Result<gix::hash::Kind> {
     let file = gix::config::File::from_path_no_includes(path.clone(), gix::config::Source::Local)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let shown = common_dir.display();
+    // Values compared exactly, as git compares them (it refuses `SHA1`).
     if let Some(format) = file.string("extensions.objectFormat")
-        && !format.eq_ignore_ascii_case(b"sha1")
+        && format != "sha1"
     {
         bail!(
             "cannot read the repository at {shown}: its objects use {format} ids \
@@ -40,7 +41,7 @@ pub fn object_hash(common_dir: &Path) -> Result<gix::hash::Kind> {
         );
     }
     if let Some(storage) = file.string("extensions.refStorage")
-        && !storage.eq_ignore_ascii_case(b"files")
+        && storage != "files"
     {
         bail!(
             "cannot read the repository at {shown}: its refs are stored as {storage} \
@@ -69,7 +70,7 @@ mod tests {
         for text in [
             "[core]\n\trepositoryformatversion = 0\n",
             "[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectFormat = sha1\n\trefStorage = files\n",
-            "[extensions]\n\tobjectformat = SHA1\n",
+            "[EXTENSIONS]\n\tobjectformat = sha1\n",
         ] {
             let dir = with_config(text);
             assert_eq!(object_hash(dir.path()).expect(text), gix::hash::Kind::Sha1, "{text}");
@@ -90,6 +91,8 @@ mod tests {
             e.contains("objects use sha256 ids") && e.contains("SHA-1 repositories only"),
             "{e}"
         );
+        // Values are exact, as git reads them.
+        assert!(object_hash(with_config("[extensions]\n\tobjectFormat = SHA1\n").path()).is_err());
         // Version 0 does not make git ignore what is on disk.
         let dir = with_config("[core]\n\trepositoryformatversion = 0\n[extensions]\n\trefStorage = reftable\n");
         assert!(object_hash(dir.path()).is_err());

@@ -49,6 +49,8 @@ pub struct Repo {
     refs: refs::Refs,
     /// The kind of its object ids.
     hash: gix::hash::Kind,
+    /// Its shared directory (where `shallow` is).
+    common_dir: PathBuf,
     /// The quarantine and the environment's alternates, searched around the repository's own
     /// objects.
     extra: odb::Extra,
@@ -113,11 +115,13 @@ fn setup_cache(handle: &mut gix::odb::Handle) {
 }
 
 /// The directory of the repository at `path` and its shared directory. A directory laid out as
-/// a repository's (`HEAD`, `objects/`, `refs/`, no `commondir` file: what every hook sees) is
-/// taken as it is; anything else (a working tree, a linked worktree) is found by gix's discovery,
-/// of which nothing else is kept.
-fn locate(path: &Path) -> Result<(PathBuf, PathBuf)> {
-    if is_bare_repo(path) && !path.join("commondir").exists() {
+/// a repository's (`HEAD`, `objects/`, `refs/`, no `commondir` file, no `.git` entry: what every
+/// hook sees) is taken as it is; anything else (a working tree, a linked worktree) is found by
+/// gix's discovery, of which nothing else is kept. A working tree's `.git` comes first, as for git
+/// and gix: a model repository can commit a `HEAD`, `objects/` and `refs/` of its own at its root,
+/// and `hubgate check` in a clone must not judge that planted history instead of the clone's.
+pub fn locate(path: &Path) -> Result<(PathBuf, PathBuf)> {
+    if is_bare_repo(path) && !path.join("commondir").exists() && std::fs::symlink_metadata(path.join(".git")).is_err() {
         return Ok((path.to_owned(), path.to_owned()));
     }
     let found = gix::open_opts(path, gix::open::Options::isolated())
@@ -161,8 +165,9 @@ impl Repo {
         };
         Ok(Repo {
             objects,
-            refs: refs::Refs::open(git_dir, common_dir, hash),
+            refs: refs::Refs::open(git_dir, common_dir.clone(), hash),
             hash,
+            common_dir,
             extra,
             prefixes,
             card_sizes: Default::default(),
@@ -342,22 +347,6 @@ impl Repo {
         }
         let object = self.find(id).with_context(|| format!("cannot read blob {id}"))?;
         Ok(Blob::Bytes(object.data))
-    }
-
-    /// The commits of `new` not reachable from `hidden`, newest first (the repository's own
-    /// objects: this is asked where there is no quarantine).
-    pub fn commits_between(&self, new: ObjectId, hidden: &[ObjectId]) -> Result<Vec<ObjectId>> {
-        let walk = gix::traverse::commit::Simple::new([new], &self.objects)
-            .hide(hidden.iter().copied())
-            .with_context(|| format!("cannot walk the history of {new}"))?;
-        let mut out = Vec::new();
-        for info in walk {
-            out.push(
-                info.map_err(|e| anyhow::anyhow!("cannot walk the history of {new}: {e}"))?
-                    .id,
-            );
-        }
-        Ok(out)
     }
 
     /// The id length of this repository's hash.

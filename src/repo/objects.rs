@@ -186,6 +186,61 @@ impl Repo {
         anyhow::bail!("ref at {id} starts a chain of more than {MAX_TAG_CHAIN} tags")
     }
 
+    /// The commits of `new` not reachable from `hidden`, newest first (the repository's own
+    /// objects: this is asked where there is no quarantine). In a shallow repository the walk
+    /// stops at the commits `shallow` lists, whose parents it does not have, as git's and gix's
+    /// walks do; any other missing commit is an error.
+    pub fn commits_between(&self, new: ObjectId, hidden: &[ObjectId]) -> Result<Vec<ObjectId>> {
+        let shallow = self.shallow_commits()?;
+        let objects = &self.objects;
+        // The parents of shallow commits met so far: each is passed over once (gix's rule).
+        let mut grafted: Vec<ObjectId> = Vec::new();
+        let mut buf = Vec::new();
+        let walk = gix::traverse::commit::Simple::filtered([new], objects, move |id: &gix::oid| {
+            if let Ok(at) = grafted.binary_search_by(|g| g.as_ref().cmp(id)) {
+                grafted.remove(at);
+                return false;
+            }
+            if shallow.binary_search_by(|s| s.as_ref().cmp(id)).is_ok()
+                && let Ok(Some(data)) = gix::objs::Find::try_find(objects, id, &mut buf)
+            {
+                grafted.extend(gix::objs::CommitRefIter::from_bytes(data.data, id.kind()).parent_ids());
+                grafted.sort();
+            }
+            true
+        })
+        .hide(hidden.iter().copied())
+        .with_context(|| format!("cannot walk the history of {new}"))?;
+        let mut out = Vec::new();
+        for info in walk {
+            out.push(
+                info.map_err(|e| anyhow::anyhow!("cannot walk the history of {new}: {e}"))?
+                    .id,
+            );
+        }
+        Ok(out)
+    }
+
+    /// The commits a shallow repository's `shallow` file lists, sorted (none when there is no
+    /// such file).
+    fn shallow_commits(&self) -> Result<Vec<ObjectId>> {
+        let path = self.common_dir.join("shallow");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        let mut ids = text
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                ObjectId::from_hex(l.as_bytes()).with_context(|| format!("{}: not an object id: {l}", path.display()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
     /// Starts a walk of the history reached from `tips`.
     pub fn reached(&self, tips: &[ObjectId]) -> Result<Reached> {
         let mut r = Reached {

@@ -296,7 +296,7 @@ fn input(code: Code) -> (&'static str, Shown) {
             };
             found(
                 "a replacement for a card's blob, under a policy with [policy.replace-refs]",
-                crate::policy::replace::check(&applied, &[update]),
+                crate::policy::replace::check(&applied, &[update], None),
             )
         }
     }

@@ -1,8 +1,9 @@
-//! What hubgate reads when a repository asks git to read something else: replacement refs
-//! (`refs/replace/*`, which anyone who can push can create) never stand in for the objects
-//! hubgate judges and records, and a policy can refuse pushing one (`ref-replace`); and
-//! repositories whose refs or ids it cannot read (reftable, SHA-256) are refused by name, on every
-//! push, rather than misread.
+//! Which repository and which objects hubgate reads: replacement refs (`refs/replace/*`, which
+//! anyone who can push can create) never stand in for the objects hubgate judges and records, and
+//! a policy can refuse pushing one (`ref-replace`); a clone's `.git` is read, not a repository
+//! planted in its working tree; a shallow repository's walk stops at its boundary; repositories
+//! whose refs or ids hubgate cannot read (reftable, SHA-256) are refused by name, on every push,
+//! rather than misread.
 
 use crate::quarantine::StdinBytes;
 use crate::util::{Sandbox, git, git_cmd, hubgate};
@@ -96,6 +97,22 @@ fn a_push_creating_a_replacement_is_refused() {
     let p = s.push(&[&format!(":refs/replace/{adult}")]);
     assert!(p.ok, "{}", p.remote);
     assert_eq!(s.server_ref(&format!("refs/replace/{adult}")), None);
+    // Where the server's git reads replacements from another base (`GIT_REPLACE_REF_BASE` in
+    // the server's environment, which the hook inherits; git's local transport drops the
+    // client's, so the hook script sets it), refs there are replacements too.
+    let alt = format!("{plain}:refs/alt/{adult}");
+    let hook = s.server.join("hooks/pre-receive");
+    let script = std::fs::read_to_string(&hook).expect("hook");
+    std::fs::write(
+        &hook,
+        script.replacen("exec ", "GIT_REPLACE_REF_BASE=refs/alt/ exec ", 1),
+    )
+    .expect("hook");
+    let p = s.push(&[&alt]);
+    assert!(!p.ok && p.remote.contains("error[ref-replace]"), "{}", p.remote);
+    std::fs::write(&hook, script).expect("hook");
+    let p = s.push(&[&alt]);
+    assert!(p.ok, "elsewhere they are plain refs: {}", p.remote);
 }
 
 /// A replacement for a discussion entry's blob, pushed by anyone: the entries listed are the
@@ -157,6 +174,116 @@ fn a_reftable_repository_is_refused_by_name() {
     assert!(!o.status.success(), "{said}");
     assert!(
         said.contains("every push is refused") && said.contains("reftable"),
+        "{said}"
+    );
+}
+
+/// A blob pushed as an ordinary file with a replacement beside it (the baseline lets both
+/// land), then made the card by a later push: the blob is no longer in that push's quarantine,
+/// so a gate reading the repository through `refs/replace/*` judged the replacement instead.
+#[test]
+fn a_replacement_pushed_earlier_does_not_change_the_card_judged_later() {
+    let s = Sandbox::new();
+    s.card(PLAIN);
+    let bad = "---\nlicense: no-such-licence\n---\n# Model\n";
+    s.write("docs/README.md", bad);
+    s.commit("docs");
+    let x = git(&s.work, &["rev-parse", "HEAD:docs/README.md"]);
+    let plain = git(&s.work, &["rev-parse", "HEAD:README.md"]);
+    git(&s.work, &["replace", &x, &plain]);
+    let replace = format!("refs/replace/{x}:refs/replace/{x}");
+    let p = s.push(&["HEAD:refs/heads/main", &replace]);
+    assert!(p.ok, "{}", p.remote);
+    s.card(bad);
+    assert_eq!(git(&s.work, &["rev-parse", "HEAD:README.md"]), x, "the same blob");
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "the stored card is judged: {}", p.remote);
+    assert!(p.remote.contains("\"license\" must be one of"), "{}", p.remote);
+}
+
+/// `hubgate check` in a clone whose working tree holds a `HEAD`, `objects/` and `refs/` of its
+/// own (committed by anyone): the clone's `.git` is the repository, as for git, not the planted
+/// one beside it.
+#[test]
+fn check_in_a_clone_reads_its_git_directory_not_a_planted_one() {
+    let s = Sandbox::new();
+    s.card("---\nlicense: no-such-licence\n---\n# Model\n");
+    let planted = s.root.join("planted.git");
+    let o = git_cmd(&s.root)
+        .args(["init", "-q", "--bare", "-b", "main"])
+        .arg(&planted)
+        .output()
+        .expect("git runs");
+    assert!(o.status.success());
+    let blob = git_cmd(&planted)
+        .args(["hash-object", "-w", "--stdin"])
+        .stdin_bytes(PLAIN);
+    let blob = String::from_utf8_lossy(&blob).trim().to_owned();
+    let tree = git_cmd(&planted)
+        .args(["mktree"])
+        .stdin_bytes(format!("100644 blob {blob}\tREADME.md\n"));
+    let tree = String::from_utf8_lossy(&tree).trim().to_owned();
+    let commit = git(&planted, &["commit-tree", &tree, "-m", "planted"]);
+    git(&planted, &["update-ref", "refs/heads/main", &commit]);
+    for entry in ["HEAD", "objects", "refs"] {
+        let o = std::process::Command::new("cp")
+            .arg("-R")
+            .arg(planted.join(entry))
+            .arg(s.work.join(entry))
+            .output()
+            .expect("cp runs");
+        assert!(o.status.success());
+    }
+    let o = hubgate(&s.root, &["check", "--repo", s.work.to_str().expect("utf8")]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{said}");
+    assert!(said.contains("\"license\" must be one of"), "{said}");
+}
+
+/// A shallow repository (`git clone --bare --depth`), checked over a range whose history
+/// reaches the shallow boundary without meeting the hidden side: the walk stops at the boundary
+/// as git's does, and what is above it is judged.
+#[test]
+fn a_range_in_a_shallow_repository_stops_at_the_boundary() {
+    let s = Sandbox::new();
+    for i in 0..4 {
+        s.card(&format!("---\nlicense: mit\n---\n# v{i}\n"));
+    }
+    s.write("keys.txt", "hf_Ab3dEf5hIj7lMn9pQr1tUv3xYz5BcD7fGh\n");
+    let tip = s.commit("token");
+    let shallow = s.root.join("shallow.git");
+    let url = format!("file://{}", s.work.display());
+    let o = git_cmd(&s.root)
+        .args(["clone", "-q", "--bare", "--depth", "2", &url])
+        .arg(&shallow)
+        .output()
+        .expect("git runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(shallow.join("shallow").is_file());
+    let tree = git(&shallow, &["mktree"]);
+    let orphan = git(&shallow, &["commit-tree", &tree, "-m", "unrelated"]);
+    let o = hubgate(
+        &s.root,
+        &[
+            "check",
+            "--repo",
+            shallow.to_str().expect("utf8"),
+            "--ref",
+            "refs/heads/main",
+            "--old",
+            &orphan,
+            "--new",
+            &tip,
+        ],
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("Hugging Face secrets") && said.contains("keys.txt"),
         "{said}"
     );
 }

@@ -87,7 +87,7 @@ pub(super) fn run(args: Args, env: &Env, policies: Option<&Path>) -> Result<Exit
     } else {
         gate::Scan::Tip
     };
-    let findings = gate::check(&repo, &applied, &updates, scan)?;
+    let findings = gate::check(&repo, &applied, &updates, scan, env.replace_ref_base.as_deref())?;
     super::print(&findings, args.format, updates.len() > 1)?;
     Ok(super::exit_for(&findings))
 }
