@@ -170,22 +170,7 @@ mod tests {
     fn read_from_a_real_repository() {
         let tmp = tempfile::tempdir().expect("tmp");
         let dir = tmp.path();
-        let git = |args: &[&str]| {
-            let o = std::process::Command::new("git")
-                .arg("-C")
-                .arg(dir)
-                .args(args)
-                .env("GIT_CONFIG_NOSYSTEM", "1")
-                .env("GIT_CONFIG_GLOBAL", "/dev/null")
-                .env("GIT_AUTHOR_NAME", "t")
-                .env("GIT_AUTHOR_EMAIL", "t@example.org")
-                .env("GIT_COMMITTER_NAME", "t")
-                .env("GIT_COMMITTER_EMAIL", "t@example.org")
-                .output()
-                .expect("git runs");
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-            String::from_utf8_lossy(&o.stdout).trim().to_owned()
-        };
+        let git = |args: &[&str]| crate::repo::test_git::git(dir, args);
         git(&["init", "-q", "--bare", "-b", "master"]);
         let open = || crate::repo::Repo::open(dir, &Default::default()).expect("open");
         let d = open().default_branch(&[]).expect("read");

@@ -12,6 +12,8 @@ pub mod owner;
 pub mod prefix;
 pub mod refs;
 pub mod settle;
+#[cfg(test)]
+mod test_git;
 pub mod tree;
 pub mod update;
 

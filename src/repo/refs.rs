@@ -144,23 +144,7 @@ impl Refs {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn git(dir: &std::path::Path, args: &[&str]) -> String {
-        let o = std::process::Command::new("git")
-            .arg("--git-dir")
-            .arg(dir)
-            .args(args)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.org")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.org")
-            .output()
-            .expect("git runs");
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8_lossy(&o.stdout).trim().to_owned()
-    }
+    use crate::repo::test_git::git;
 
     /// Packed refs, a symbolic ref naming a packed one, an annotated tag, a dangling symbolic
     /// ref and `HEAD` in each of its states, read as git reads them.

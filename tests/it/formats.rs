@@ -12,6 +12,20 @@ const CONFIG: &str = "[discussions]\nwatch-refs = [\"HEAD\"]\n";
 const PLAIN: &str = "---\nlicense: mit\n---\n# Model\n";
 const ADULT: &str = "---\nlicense: mit\ntags: [not-for-all-audiences]\nextra_gated_prompt: Adults only\n---\n# Model\n";
 
+/// Commits the plain card (pushed to main), then the adult one, and names the plain card's blob
+/// as the adult one's replacement: the two blob ids and the refspec pushing the replacement.
+fn adult_card_replaced_by_the_plain_one(s: &Sandbox) -> (String, String, String) {
+    s.card(PLAIN);
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok, "{}", p.remote);
+    let plain = git(&s.work, &["rev-parse", "HEAD:README.md"]);
+    s.card(ADULT);
+    let adult = git(&s.work, &["rev-parse", "HEAD:README.md"]);
+    git(&s.work, &["replace", &adult, &plain]);
+    let replace = format!("refs/replace/{adult}:refs/replace/{adult}");
+    (plain, adult, replace)
+}
+
 /// A push that makes a card adult and, in the same push, names the old card's blob as the new
 /// one's replacement. post-receive must record the change it stores, not the card the
 /// replacement shows (gix reads through `refs/replace/*` unless told not to).
@@ -20,14 +34,8 @@ fn a_replace_ref_does_not_hide_a_card_change_from_the_discussion() {
     let s = Sandbox::new().with_post_receive(CONFIG);
     // Under the embedded baseline the replacement itself lands (`[policy.replace-refs]` is off
     // unless written, as the Hub is not known to refuse it); what is read must be the stored card.
-    s.card(PLAIN);
-    let p = s.push(&["HEAD:refs/heads/main"]);
-    assert!(p.ok && p.remote.contains("opened discussion #1"), "{}", p.remote);
-    let plain = git(&s.work, &["rev-parse", "HEAD:README.md"]);
-    s.card(ADULT);
-    let adult = git(&s.work, &["rev-parse", "HEAD:README.md"]);
-    git(&s.work, &["replace", &adult, &plain]);
-    let replace = format!("refs/replace/{adult}:refs/replace/{adult}");
+    let (_, _, replace) = adult_card_replaced_by_the_plain_one(&s);
+    assert_eq!(s.discussions().len(), 1, "the card's creation is recorded");
     let p = s.push(&["HEAD:refs/heads/main", &replace]);
     assert!(p.ok, "{}", p.stderr);
     assert!(
@@ -63,13 +71,7 @@ fn a_push_creating_a_replacement_is_refused() {
         "replace.toml",
         "[[policy]]\nname = \"r\"\nrepos = [\"*\"]\n[policy.replace-refs]\n",
     );
-    s.card(PLAIN);
-    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
-    let plain = git(&s.work, &["rev-parse", "HEAD:README.md"]);
-    s.card(ADULT);
-    let adult = git(&s.work, &["rev-parse", "HEAD:README.md"]);
-    git(&s.work, &["replace", &adult, &plain]);
-    let replace = format!("refs/replace/{adult}:refs/replace/{adult}");
+    let (plain, adult, replace) = adult_card_replaced_by_the_plain_one(&s);
     let p = s.push(&["HEAD:refs/heads/main", &replace]);
     assert!(!p.ok, "{}", p.remote);
     assert!(p.remote.contains("error[ref-replace]"), "{}", p.remote);
