@@ -170,7 +170,14 @@ fn a_reftable_repository_is_refused_by_name() {
     let o = hubgate(&s.root, &["check", "--repo", reftable.to_str().expect("utf8")]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("reftable"));
-    // The administrator learns it before any pusher does.
+    // The administrator learns it before any pusher does: at install, and from doctor.
+    let o = hubgate(&s.root, &["install", reftable.to_str().expect("utf8")]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{said}");
+    assert!(
+        said.contains("warning:") && said.contains("every push will be refused") && said.contains("reftable"),
+        "{said}"
+    );
     let o = hubgate(&s.root, &["doctor", reftable.to_str().expect("utf8")]);
     let said = String::from_utf8_lossy(&o.stdout);
     assert!(!o.status.success(), "{said}");

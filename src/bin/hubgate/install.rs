@@ -201,7 +201,8 @@ fn template_actions(
     Ok(actions)
 }
 
-/// Prints the name policies will match for each repository, so a wrong root shows before a push.
+/// Prints the name policies will match for each repository, so a wrong root shows before a push,
+/// and warns of a repository hubgate cannot read (reftable refs, SHA-256 ids).
 fn names(out: &mut dyn Write, layout: Layout, paths: &[PathBuf]) -> Result<()> {
     if layout == Layout::GitLab {
         return writeln!(
@@ -218,6 +219,11 @@ fn names(out: &mut dyn Write, layout: Layout, paths: &[PathBuf]) -> Result<()> {
             (_, None) => "its last two path components: install on the root to name nested repositories".to_owned(),
         };
         writeln!(out, "name: {} is \"{name}\" ({how})", repo.display())?;
+        // Installed all the same (the gate then refuses every push, as it must), but said now,
+        // before a pusher meets it.
+        if let Err(e) = hubgate::repo::format::object_hash(&repo) {
+            writeln!(out, "warning: {}: every push will be refused: {e:#}", repo.display())?;
+        }
     }
     Ok(())
 }
