@@ -68,23 +68,25 @@ impl Refs {
     /// Every branch (`refs/heads/*`) with the object it ends at, peeled with `objects`.
     pub fn branches(&self, objects: &dyn gix::objs::Find) -> Result<Vec<(String, ObjectId)>> {
         let mut out = Vec::new();
-        for mut r in self.listed("refs/heads/")? {
+        self.each("refs/heads/", |mut r| {
             let name = r.name.as_bstr().to_string();
             let id = r
                 .peel_to_id(&self.store, objects)
                 .with_context(|| format!("cannot resolve {name}"))?;
             out.push((name, id));
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 
     /// The names of every branch, nothing read beyond the refs themselves.
     pub fn branch_names(&self) -> Result<Vec<String>> {
-        Ok(self
-            .listed("refs/heads/")?
-            .into_iter()
-            .map(|r| r.name.as_bstr().to_string())
-            .collect())
+        let mut out = Vec::new();
+        self.each("refs/heads/", |r| {
+            out.push(r.name.as_bstr().to_string());
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     /// The object every ref holds, symbolic refs followed (tags not peeled). A symbolic ref
@@ -94,11 +96,12 @@ impl Refs {
         let packed = self.store.cached_packed_buffer().context("cannot read packed-refs")?;
         let packed = packed.as_ref().map(|b| &***b);
         let mut out = Vec::new();
-        for mut r in self.listed("")? {
+        self.each("", |mut r| {
             if let Ok(id) = r.follow_to_object_packed(&self.store, packed) {
                 out.push(id);
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 
@@ -126,8 +129,9 @@ impl Refs {
         })
     }
 
-    /// Every ref whose name starts with `prefix` (`""`: all), loose then packed, sorted.
-    fn listed(&self, prefix: &str) -> Result<Vec<gix::refs::Reference>> {
+    /// Passes every ref whose name starts with `prefix` (`""`: all), loose then packed, sorted,
+    /// to `f`, one at a time (a repository of a million refs is never held in memory at once).
+    fn each(&self, prefix: &str, mut f: impl FnMut(gix::refs::Reference) -> Result<()>) -> Result<()> {
         let platform = self.store.iter().context("cannot list references")?;
         let iter = if prefix.is_empty() {
             platform.all()
@@ -136,8 +140,10 @@ impl Refs {
             platform.prefixed(prefix)
         }
         .context("cannot list references")?;
-        iter.map(|r| r.map_err(|e| anyhow::anyhow!("cannot read a reference: {e}")))
-            .collect()
+        for r in iter {
+            f(r.map_err(|e| anyhow::anyhow!("cannot read a reference: {e}"))?)?;
+        }
+        Ok(())
     }
 }
 
