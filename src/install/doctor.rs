@@ -243,6 +243,7 @@ fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
     if let Err(e) = crate::repo::locate(repo).and_then(|(_, common)| crate::repo::format::object_hash(&common)) {
         return check(out, Status::Fail, format!("{shown}: every push is refused: {e:#}"));
     }
+    replacement_check(out, repo);
     match crate::discussion::store::Store::open(repo).and_then(|s| s.list()) {
         Ok(list) => check(
             out,
@@ -285,6 +286,35 @@ fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
                 "{shown}: receive.advertisePushOptions is not true: overrides (-o hubgate.override=...) cannot reach the hook"
             ),
         );
+    }
+}
+
+/// Warns of replacement refs already in a repository: git on the server shows another object
+/// in their place (web views, `git log`, archives), while hubgate judges, and clones get, the
+/// stored one. `[policy.replace-refs]` refuses new ones; these came before it, or while it was off.
+fn replacement_check(out: &mut Vec<Check>, repo: &Path) {
+    let shown = repo.display();
+    match crate::repo::Repo::open(repo, &Default::default()).and_then(|r| r.replacement_refs()) {
+        Ok(names) if names.is_empty() => {}
+        Ok(names) => {
+            let first = &names[0];
+            check(
+                out,
+                Status::Warn,
+                format!(
+                    "{shown}: {} replacement ref{} ({first}{}): git on this server shows other objects in their place, \
+                     while hubgate and clones read the stored ones; remove one with `git --git-dir={shown} update-ref -d {first}`",
+                    names.len(),
+                    if names.len() == 1 { "" } else { "s" },
+                    if names.len() > 1 { ", ..." } else { "" },
+                ),
+            )
+        }
+        Err(e) => check(
+            out,
+            Status::Warn,
+            format!("{shown}: cannot list replacement refs: {e:#}"),
+        ),
     }
 }
 

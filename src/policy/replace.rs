@@ -13,8 +13,7 @@ use super::Applied;
 use crate::repo::update::Update;
 use crate::verdict::{Code, Finding, Severity};
 
-/// Where git keeps replacement refs (its default `GIT_REPLACE_REF_BASE`).
-pub const REPLACE_NAMESPACE: &str = "refs/replace/";
+use crate::repo::REPLACE_NAMESPACE;
 
 /// The replaced id a ref names, when it is a replacement ref: under `refs/replace/` or under
 /// `base` (the server's `GIT_REPLACE_REF_BASE`, where git then reads them), compared ignoring

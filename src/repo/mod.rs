@@ -31,6 +31,10 @@ use gix::ObjectId;
 /// the card reader look up.
 pub const CARD_FILE: &str = "README.md";
 
+/// Where git keeps replacement refs (its default `GIT_REPLACE_REF_BASE`): refs that make git read
+/// another object in place of the one named, which hubgate never does.
+pub const REPLACE_NAMESPACE: &str = "refs/replace/";
+
 /// The largest card hubgate reads: the Hub refuses files over 10 MiB outside LFS anyway.
 pub const MAX_CARD_BYTES: u64 = 10 * 1024 * 1024;
 
@@ -290,6 +294,12 @@ impl Repo {
     /// recorded creates, in input order).
     pub fn default_branch(&self, created: &[String]) -> Result<branch::DefaultBranch> {
         branch::DefaultBranch::of(&self.refs, created)
+    }
+
+    /// The replacement refs the repository holds (`refs/replace/*`): hubgate reads through none,
+    /// but git on the server does.
+    pub fn replacement_refs(&self) -> Result<Vec<String>> {
+        self.refs.names_under(REPLACE_NAMESPACE)
     }
 
     /// Whether this run sees a push's quarantine (pre-receive with git >= 2.11).

@@ -81,8 +81,13 @@ impl Refs {
 
     /// The names of every branch, nothing read beyond the refs themselves.
     pub fn branch_names(&self) -> Result<Vec<String>> {
+        self.names_under("refs/heads/")
+    }
+
+    /// The names of the refs under `prefix` (`refs/replace/`, for `doctor`).
+    pub fn names_under(&self, prefix: &str) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        self.each("refs/heads/", |r| {
+        self.each(prefix, |r| {
             out.push(r.name.as_bstr().to_string());
             Ok(())
         })?;

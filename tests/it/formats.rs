@@ -58,6 +58,13 @@ fn a_replace_ref_does_not_hide_a_card_change_from_the_discussion() {
     );
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success() && out.contains("\"verdict\":\"accept\""), "{out}");
+    // The administrator is told the replacement is there.
+    let o = hubgate(&s.root, &["doctor", server]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("WARN") && said.contains("1 replacement ref (refs/replace/"),
+        "{said}"
+    );
 }
 
 /// A replacement ref pushed beside a card made adult, under a policy with `[policy.replace-refs]`:
