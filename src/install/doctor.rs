@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::repo_doctor::{head_check, open, replacement_check};
 use super::{Layout, hook_files, targets, wrapper};
 
 /// One check's outcome.
@@ -238,12 +239,10 @@ fn name_check(out: &mut Vec<Check>, repo: &Path, root: Option<&Path>, layout: La
 
 fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
     let shown = repo.display();
-    // A repository hubgate cannot read (reftable refs, SHA-256 ids) has every push refused;
-    // the checks below would only repeat why.
-    if let Err(e) = crate::repo::locate(repo).and_then(|(_, common)| crate::repo::format::object_hash(&common)) {
-        return check(out, Status::Fail, format!("{shown}: every push is refused: {e:#}"));
-    }
-    replacement_check(out, repo);
+    let Some(opened) = open(out, repo) else {
+        return;
+    };
+    replacement_check(out, repo, &opened);
     match crate::discussion::store::Store::open(repo).and_then(|s| s.list()) {
         Ok(list) => check(
             out,
@@ -274,7 +273,7 @@ fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
         Err(e) => check(out, Status::Fail, format!("{shown}: outbox: {e:#}")),
     }
     fsck_check(out, repo, layout);
-    head_check(out, repo);
+    head_check(out, repo, &opened);
     // Gitea and Forgejo set it in their global git configuration (docs/sources.md#push-options).
     if layout == Layout::Plain
         && super::git_config_get(&repo.join("config"), "receive.advertisePushOptions").as_deref() != Some("true")
@@ -287,59 +286,6 @@ fn repo_checks(out: &mut Vec<Check>, repo: &Path, layout: Layout) {
             ),
         );
     }
-}
-
-/// Warns of replacement refs already in a repository: git on the server shows another object
-/// in their place (web views, `git log`, archives), while hubgate judges, and clones get, the
-/// stored one. `[policy.replace-refs]` refuses new ones; these came before it, or while it was off.
-fn replacement_check(out: &mut Vec<Check>, repo: &Path) {
-    let shown = repo.display();
-    match crate::repo::Repo::open(repo, &Default::default()).and_then(|r| r.replacement_refs()) {
-        Ok(names) if names.is_empty() => {}
-        Ok(names) => {
-            let first = &names[0];
-            check(
-                out,
-                Status::Warn,
-                format!(
-                    "{shown}: {} replacement ref{} ({first}{}): git on this server shows other objects in their place, \
-                     while hubgate and clones read the stored ones; remove one with `git --git-dir={shown} update-ref -d {first}`",
-                    names.len(),
-                    if names.len() == 1 { "" } else { "s" },
-                    if names.len() > 1 { ", ..." } else { "" },
-                ),
-            )
-        }
-        Err(e) => check(
-            out,
-            Status::Warn,
-            format!("{shown}: cannot list replacement refs: {e:#}"),
-        ),
-    }
-}
-
-/// Warns when `HEAD` names a branch that does not exist while others do (`git init --bare` and
-/// gitolite name `master`, clients push `main`): the `HEAD` watch pattern then follows another
-/// branch (`repo::branch`), and the owner should say which one is meant.
-pub(super) fn head_check(out: &mut Vec<Check>, repo: &Path) {
-    let shown = repo.display();
-    let found = crate::repo::Repo::open(repo, &Default::default()).and_then(|r| r.default_branch(&[]));
-    let d = match found {
-        Ok(d) => d,
-        Err(e) => return check(out, Status::Warn, format!("{shown}: cannot read HEAD: {e:#}")),
-    };
-    let Some(problem) = d.head_problem() else {
-        return;
-    };
-    let fix = d.branch.as_deref().unwrap_or("refs/heads/<branch>");
-    check(
-        out,
-        Status::Warn,
-        format!(
-            "{shown}: {problem}; {}; set it with `git --git-dir={shown} symbolic-ref HEAD {fix}`",
-            d.follows()
-        ),
-    );
 }
 
 /// A boolean setting as git reads it for `repo` (system, global and repository files), if set.

@@ -112,7 +112,9 @@ fn repo_hooks(out: &mut Vec<Check>, site: &Site, commands: &[wrapper::Command]) 
     let hooks: Vec<_> = HOOKS.iter().map(|kind| common.join(kind)).collect();
     let mut fine = 0;
     for repo in &repos {
-        super::doctor::head_check(out, repo);
+        if let Some(opened) = super::repo_doctor::open(out, repo) {
+            super::repo_doctor::head_check(out, repo, &opened);
+        }
         super::access::owner_checks(out, repo, &hooks, commands);
         let mut ok = true;
         for kind in HOOKS {

@@ -20,6 +20,7 @@ pub mod doctor;
 mod gitconfig;
 pub mod gitolite;
 pub mod gitolite_doctor;
+mod repo_doctor;
 pub mod template;
 pub mod wrapper;
 

@@ -163,8 +163,8 @@ impl Repo {
             .filter(|d| own.is_none() || std::fs::canonicalize(d).ok() != own);
         let (extra, prefixes) = match object_dir {
             Some(objdir) => {
-                let extra = odb::Extra::open(objdir, &quarantine.alternates, &own_objects, hash, setup_cache)?;
                 let abs = std::path::absolute(objdir).context("cannot resolve the quarantine path")?;
+                let extra = odb::Extra::open(&abs, &quarantine.alternates, own.as_deref(), hash, setup_cache)?;
                 (extra, Some(prefix::Prefixes::open(&abs, hash)?))
             }
             None => (odb::Extra::default(), None),

@@ -71,11 +71,16 @@ impl Repo {
     /// Follows annotated tags (chains included) to the commit, tree or blob they end at, and
     /// returns the tags on the way: their messages are text the push brings.
     pub fn target(&self, id: ObjectId) -> Result<(Target, Vec<ObjectId>)> {
+        self.target_in(id, super::odb::Scope::WithPush)
+    }
+
+    /// [`Repo::target`], reading only the stores `scope` names.
+    fn target_in(&self, id: ObjectId, scope: super::odb::Scope) -> Result<(Target, Vec<ObjectId>)> {
         let mut tags = Vec::new();
         let mut at = id;
         // Tag chains are short; a bound keeps a cycle of hostile ids from spinning.
         for _ in 0..MAX_TAG_CHAIN {
-            let object = self.find(at)?;
+            let object = self.find_in(at, scope)?;
             let target = match object.kind {
                 gix::object::Kind::Commit => Target::Commit(at),
                 gix::object::Kind::Tree => Target::Tree(at),
@@ -167,23 +172,12 @@ impl Repo {
 
     /// The commit `id` is or its annotated tags end at, reading only what the repository held
     /// before the push (a ref to an object only the push brings reaches no history the
-    /// repository has); `None` for a tree or a blob. Headers say the kind; only tags are read.
+    /// repository has); `None` for a tree or a blob.
     fn peel_before_push(&self, id: ObjectId) -> Result<Option<ObjectId>> {
-        use super::odb::Scope;
-        let mut at = id;
-        for _ in 0..MAX_TAG_CHAIN {
-            match self.header_in(at, Scope::BeforePush)?.kind {
-                gix::object::Kind::Commit => return Ok(Some(at)),
-                gix::object::Kind::Tag => {
-                    let tag = self.find_in(at, Scope::BeforePush)?;
-                    at = gix::objs::TagRefIter::from_bytes(&tag.data, at.kind())
-                        .target_id()
-                        .with_context(|| format!("cannot read the target of tag {at}"))?;
-                }
-                _ => return Ok(None),
-            }
-        }
-        anyhow::bail!("ref at {id} starts a chain of more than {MAX_TAG_CHAIN} tags")
+        Ok(match self.target_in(id, super::odb::Scope::BeforePush)?.0 {
+            Target::Commit(commit) => Some(commit),
+            Target::Tree(_) | Target::Blob(_) => None,
+        })
     }
 
     /// The commits of `new` not reachable from `hidden`, newest first (the repository's own

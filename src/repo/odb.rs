@@ -39,28 +39,26 @@ pub struct Extra {
 }
 
 impl Extra {
-    /// Opens the quarantine at `object_dir` and every alternate of `alternates` that is not
-    /// `own_objects` (the repository's object directory, already open). Relative paths are
-    /// resolved against the working directory, as git's are.
+    /// Opens the quarantine at `object_dir` (an absolute path) and every alternate of
+    /// `alternates` that is not `own` (the repository's object directory, canonical, already
+    /// open). Relative alternates are resolved against the working directory, as git's are.
     pub fn open(
         object_dir: &Path,
         alternates: &[PathBuf],
-        own_objects: &Path,
+        own: Option<&Path>,
         hash: gix::hash::Kind,
         setup: impl Fn(&mut gix::odb::Handle),
     ) -> Result<Extra> {
-        let abs = std::path::absolute(object_dir).context("cannot resolve the quarantine path")?;
-        let mut pushed = gix::odb::at(&abs, hash).context("cannot open the quarantine directory")?;
+        let mut pushed = gix::odb::at(object_dir, hash).context("cannot open the quarantine directory")?;
         setup(&mut pushed);
         // The quarantine does not change while the hook runs, and most lookups there miss
         // (every object the push did not bring): by default each miss would list its pack
         // folder again. The alternates keep gix's default: a pool may be repacked meanwhile.
         pushed.refresh_never();
-        let own = std::fs::canonicalize(own_objects).ok();
         let mut stores = Vec::new();
         for alt in alternates {
             let abs = std::path::absolute(alt).context("cannot resolve an alternate object directory")?;
-            if own.is_some() && std::fs::canonicalize(&abs).ok() == own {
+            if own.is_some() && std::fs::canonicalize(&abs).ok().as_deref() == own {
                 continue;
             }
             let mut handle = gix::odb::at(&abs, hash)
