@@ -306,14 +306,21 @@ mod tests {
         let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
         let deep_block: String = (0..10_000).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
         let many_keys: String = (0..300_000).map(|i| format!("k{i}: {i}\n")).collect();
-        for yaml in [bomb, deep, deep_block, many_keys] {
+        // Each input is refused by the bound meant for it, in its own words: an alias bomb and a
+        // document of too many nodes by hubgate's budget, deep nesting by js-yaml's own limit.
+        let cases = [
+            (bomb, Code::HubYamlTooComplex, "alias bomb"),
+            (deep, Code::HubYamlInvalid, "nesting exceeded maxDepth (100)"),
+            (deep_block, Code::HubYamlInvalid, "nesting exceeded maxDepth (100)"),
+            (many_keys, Code::HubYamlTooComplex, "250000 nodes"),
+        ];
+        for (yaml, code, words) in cases {
             let card = format!("---\n{yaml}---\n");
             let f = verify(&Card::read(card.as_bytes()), RepoType::Model);
             assert!(
-                f.iter()
-                    .any(|f| matches!(f.code, Code::HubYamlTooComplex | Code::HubYamlInvalid)),
-                "{:?}",
-                f.iter().map(|f| &f.message).collect::<Vec<_>>()
+                f.iter().any(|f| f.code == code && f.message.contains(words)),
+                "{code:?} with {words:?} expected: {:?}",
+                f.iter().map(|f| (&f.code, &f.message)).collect::<Vec<_>>()
             );
         }
     }

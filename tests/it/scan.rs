@@ -234,6 +234,45 @@ fn a_directory_of_10001_entries_is_refused_in_the_hubs_words_and_10000_pass() {
     assert_eq!(p.remote.trim_end(), want);
 }
 
+/// A crowded directory the repository already holds is not the push's: a push that leaves it as
+/// it was passes, one that brings a new tree for it (a file changed in it) is refused.
+#[test]
+fn a_crowded_directory_already_there_is_judged_only_when_a_push_changes_it() {
+    let s = Sandbox::new();
+    let policy = |limit: usize| {
+        format!(
+            "[[policy]]\nname = \"p\"\nrepos = [\"*\"]\n[policy.directory-entries]\nlevel = \"deny\"\nmax-entries = {limit}\n"
+        )
+    };
+    s.policy("p.toml", &policy(10));
+    commit_with_entries(&s, 4);
+    assert!(s.push(&["HEAD:refs/heads/main"]).ok);
+    // The administrator lowers the limit under what the repository holds.
+    s.policy("p.toml", &policy(3));
+    let tree = |spec: &str| git(&s.work, &["rev-parse", spec]);
+    let data = tree("HEAD:data");
+    let card = git_stdin(
+        &s.work,
+        &["hash-object", "-w", "--stdin"],
+        format!("{CARD}\nMore words.\n").as_bytes(),
+    );
+    let root = git_stdin(
+        &s.work,
+        &["mktree"],
+        format!("100644 blob {card}\tREADME.md\n040000 tree {data}\tdata\n").as_bytes(),
+    );
+    let commit = git(&s.work, &["commit-tree", &root, "-p", "HEAD", "-m", "card only"]);
+    git(&s.work, &["update-ref", "HEAD", &commit]);
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(p.ok, "the crowded directory was not touched: {}", p.remote);
+    assert!(!p.remote.contains("too many files"), "{}", p.remote);
+    // One more file in it: a new tree of 5 entries, refused.
+    commit_with_entries(&s, 5);
+    let p = s.push(&["HEAD:refs/heads/main"]);
+    assert!(!p.ok, "{}", p.remote);
+    assert!(p.remote.contains("Offending directories:\n/data/\n"), "{}", p.remote);
+}
+
 #[test]
 fn the_directory_entries_rule_has_a_level_and_a_limit() {
     for (level, ok) in [("warn", true), ("off", true), ("deny", false)] {

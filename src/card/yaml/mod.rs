@@ -10,8 +10,9 @@
 //! Bounds: js-yaml's own (nesting past 100 levels, more than 10,000 merged keys) are refused in
 //! js-yaml's words; on top of them, a document of more than 250,000 nodes, keys adding up to
 //! more than 32 Mi code units, or a tree that expands through aliases past 1,000,000 nodes,
-//! 20 Mi code units or 1,000 levels is refused as too complex ([`ErrorKind::Budget`]). The
-//! loader is linear in its input, so these bound memory, not time. (The former reader ran
+//! 20 Mi code units or 200 levels is refused as too complex ([`ErrorKind::Budget`]). The
+//! loader is linear in its input and cards over 10 MiB are never read, so time is bounded by
+//! the size bound; these bound memory. (The former reader ran
 //! serde-saphyr's budget pass first; that pass refused nesting past 64 levels, which js-yaml
 //! reads, and is gone.)
 
@@ -118,7 +119,25 @@ mod tests {
         let expected = include_str!("../../../tests/fixtures/yaml/expected.jsonl");
         let count = expected.lines().count();
         let failures = compare(expected);
-        assert!(count >= 106, "only {count} cases");
+        // Every case of the input file has its answer: a case deleted from either file, or
+        // one added without regenerating the answers, fails here.
+        let cases: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../../../tests/fixtures/yaml/cases.json")).expect("cases.json");
+        assert_eq!(
+            count,
+            cases.len(),
+            "expected.jsonl answers {count} of {} cases",
+            cases.len()
+        );
+        for (line, case) in expected.lines().zip(&cases) {
+            let answer: serde_json::Value = serde_json::from_str(line).expect("a line of expected.jsonl");
+            assert_eq!(
+                answer.get("input"),
+                Some(case),
+                "expected.jsonl is not in the order of cases.json"
+            );
+        }
+        assert!(count >= 449, "only {count} cases");
         assert!(
             failures.is_empty(),
             "{} of {count} disagree:\n{}",
