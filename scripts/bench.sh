@@ -288,6 +288,21 @@ lines = "".join(f"{zero} {rev(repo, f'b{i}')} refs/heads/b{i}\n" for i in range(
 h = measure([bin_, "pre-receive"], lines, repo)
 rss = peak_kib([bin_, "pre-receive"], lines, repo) / 1024
 print(f"\n1,000 refs in one push (every card parsed and verified): median {h:.1f} ms, peak RSS {rss:.1f} MiB")
+
+# The largest cards the Hub takes (10 MiB outside LFS), the worst for memory: one value of 10 MiB
+# (YAML reading holds it as UTF-16, as js-yaml does), on one ref and on five refs at once (the
+# cards are judged one at a time, so five cost what one does).
+big_card = "---\na: " + "x" * (10 * 1024 * 1024 - 16) + "\n---\n"
+script = []
+for i in range(5):
+    card = big_card.replace("a: x", f"a: {i}", 1)
+    script.append(f"blob\nmark :{i + 1}\ndata {len(card)}\n{card}\ncommit refs/heads/big{i}\ncommitter B <b@example.org> 1000000000 +0000\ndata 1\nx\nM 100644 :{i + 1} README.md\n\n")
+subprocess.run(["git", "-C", repo, "fast-import", "--quiet"], input="".join(script).encode(), check=True)
+for n in (1, 5):
+    lines = "".join(f"{zero} {rev(repo, f'big{i}')} refs/heads/big{i}\n" for i in range(n)).encode()
+    h = measure([bin_, "pre-receive"], lines, repo)
+    rss = peak_kib([bin_, "pre-receive"], lines, repo) / 1024
+    print(f"{n} ref(s), each a different card of 10 MiB (one value): median {h:.0f} ms, peak RSS {rss:.1f} MiB")
 PY
 
 # Issue 10: the discussion store at scale. (a) 10,000 watched refs (`refs/pr/*`, each a distinct

@@ -60,9 +60,15 @@ impl Card {
     /// assert_eq!(json, serde_json::json!({"language": "no", "python_version": 3.1}));
     /// ```
     pub fn read(bytes: &[u8]) -> Card {
-        let (text, utf8) = match std::str::from_utf8(bytes) {
-            Ok(s) => (s.to_owned(), true),
-            Err(_) => (String::from_utf8_lossy(bytes).into_owned(), false),
+        Card::from_bytes(bytes.to_vec())
+    }
+
+    /// [`Card::read`] on bytes the caller gives up: a card of megabytes is not copied (the
+    /// hooks read each card once, and its YAML reading holds it again as UTF-16).
+    pub fn from_bytes(bytes: Vec<u8>) -> Card {
+        let (text, utf8) = match String::from_utf8(bytes) {
+            Ok(s) => (s, true),
+            Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
         };
         let front_matter = front_matter::find(&text);
         let metadata = match &front_matter {

@@ -26,7 +26,7 @@ pub const LEGACY_ID: &str = "legacy:";
 fn card_of(repo: &Repo, readme: Option<&Readme>) -> Result<Option<crate::card::Card>> {
     match readme {
         Some(Readme::Blob(blob)) => match repo.blob(*blob)? {
-            Blob::Bytes(bytes) => Ok(Some(crate::card::Card::read(&bytes))),
+            Blob::Bytes(bytes) => Ok(Some(crate::card::Card::from_bytes(bytes))),
             Blob::TooLarge(_) => Ok(None),
         },
         _ => Ok(None),

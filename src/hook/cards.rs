@@ -204,8 +204,8 @@ fn judge(applied: &Applied, pending: Pending<'_>) -> Vec<Finding> {
     let Some(cards) = pending.cards else {
         return findings;
     };
-    let card = cards.new.as_deref().map(Card::read);
-    let old_card = cards.old.as_deref().map(Card::read);
+    let card = cards.new.map(Card::from_bytes);
+    let old_card = cards.old.map(Card::from_bytes);
     let subject = Subject {
         refname: Some(pending.refname),
         file: CARD_FILE,

@@ -104,6 +104,10 @@ impl Blob {
 /// their metadata is checked.
 const OBJECT_CACHE_BYTES: usize = 8 * 1024 * 1024;
 
+/// Blobs larger than this are read past the object cache: a card of megabytes is read once or
+/// twice per push, and a copy of it in the cache would only raise the hook's peak memory.
+const UNCACHED_BLOB_BYTES: u64 = 1024 * 1024;
+
 fn pack_cache() -> Box<gix::odb::cache::PackCache> {
     Box::<gix::odb::pack::cache::lru::StaticLinkedList<64>>::default()
 }
@@ -187,7 +191,7 @@ impl Repo {
 
     /// `id` read whole from the stores `scope` names.
     fn find_in(&self, id: ObjectId, scope: odb::Scope) -> Result<odb::Object> {
-        odb::find(&self.objects, &self.extra, &id, scope)?
+        odb::find(&self.objects, &self.extra, &id, scope, odb::Cached::Yes)?
             .ok_or_else(|| anyhow::anyhow!("object {id} is missing from the repository"))
     }
 
@@ -255,7 +259,14 @@ impl Repo {
         if size > MAX_CARD_BYTES {
             return Ok(Blob::TooLarge(size));
         }
-        let object = self.find(id).with_context(|| format!("cannot read blob {id}"))?;
+        let cached = if size > UNCACHED_BLOB_BYTES {
+            odb::Cached::No
+        } else {
+            odb::Cached::Yes
+        };
+        let object = odb::find(&self.objects, &self.extra, &id, odb::Scope::WithPush, cached)
+            .with_context(|| format!("cannot read blob {id}"))?
+            .ok_or_else(|| anyhow::anyhow!("cannot read blob {id}: it is missing from the repository"))?;
         if !object.kind.is_blob() {
             bail!("object {id} is not a blob");
         }

@@ -108,11 +108,6 @@ pub enum Scope {
     BeforePush,
 }
 
-/// What every store answers: whole objects, headers, presence (gix's three lookups).
-trait Store: Find + FindHeader + Exists {}
-
-impl<T: Find + FindHeader + Exists> Store for T {}
-
 /// Asks `pushed` (unless `scope` leaves it out, or it is known not to have `id`), `own`, then
 /// `alternates`, in git's order; the first store whose answer is `Some` answers. A miss in the
 /// quarantine is remembered. The empty tree is not looked up: it exists whether or not it is
@@ -122,7 +117,7 @@ fn search<T>(
     extra: &Extra,
     id: &gix::oid,
     scope: Scope,
-    mut ask: impl FnMut(&dyn Store) -> Result<Option<T>>,
+    mut ask: impl FnMut(&gix::odb::Handle) -> Result<Option<T>>,
 ) -> Result<Option<T>> {
     if scope == Scope::WithPush
         && let Some(pushed) = extra.pushed_for(id)
@@ -132,7 +127,7 @@ fn search<T>(
             None => extra.missed(id),
         }
     }
-    for store in std::iter::once(own as &dyn Store).chain(extra.alternates.iter().map(|a| a as &dyn Store)) {
+    for store in std::iter::once(own).chain(&extra.alternates) {
         if let Some(answer) = ask(store)? {
             return Ok(Some(answer));
         }
@@ -145,9 +140,25 @@ fn is_empty_tree(id: &gix::oid) -> bool {
     id == gix::ObjectId::empty_tree(id.kind())
 }
 
+/// Whether a read keeps a copy of the object in the store's object cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cached {
+    /// Kept (trees, commits, cards of ordinary size: several steps read them).
+    Yes,
+    /// Read past the caches: a large object would be copied into the cache (and evicted at
+    /// once, as it exceeds its cap), a second copy at the moment memory peaks.
+    No,
+}
+
 /// `id` read whole from the stores `scope` names, in git's order: the quarantine (unless
 /// `scope` leaves it out), the repository's own store, then the environment's alternates.
-pub fn find(own: &gix::odb::Handle, extra: &Extra, id: &gix::oid, scope: Scope) -> Result<Option<Object>> {
+pub fn find(
+    own: &gix::odb::Handle,
+    extra: &Extra,
+    id: &gix::oid,
+    scope: Scope,
+    cached: Cached,
+) -> Result<Option<Object>> {
     if is_empty_tree(id) {
         return Ok(Some(Object {
             kind: gix::object::Kind::Tree,
@@ -157,8 +168,12 @@ pub fn find(own: &gix::odb::Handle, extra: &Extra, id: &gix::oid, scope: Scope) 
     let mut buf = Vec::new();
     let kind = search(own, extra, id, scope, |store| {
         // As in gix's own `find_object`, a found object's bytes are the whole buffer.
-        Ok(store
-            .try_find(id, &mut buf)
+        let found = match cached {
+            Cached::Yes => store.try_find(id, &mut buf),
+            // The store under the caches (gix's `Cache` derefs to it).
+            Cached::No => (**store).try_find(id, &mut buf),
+        };
+        Ok(found
             .map_err(|e| anyhow::anyhow!("cannot read object {id}: {e}"))?
             .map(|d| d.kind))
     })?;

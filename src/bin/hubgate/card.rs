@@ -26,7 +26,7 @@ pub(super) struct Args {
 pub(super) fn run(args: Args) -> Result<ExitCode> {
     let file = args.file.unwrap_or_else(|| PathBuf::from("README.md"));
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-    let card = Card::read(&bytes);
+    let card = Card::from_bytes(bytes);
     let findings = hubgate::hub::verify(&card, args.repo_type.into());
     let mut out = std::io::stdout().lock();
     match args.format {

@@ -47,7 +47,7 @@ pub(super) fn run(args: Args, policies: Option<&Path>) -> Result<ExitCode> {
     let mut findings = Vec::new();
     for file in &files {
         let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let card = Card::read(&bytes);
+        let card = Card::from_bytes(bytes);
         let shown = file.display().to_string();
         let subject = Subject {
             refname: None,
