@@ -167,6 +167,10 @@ pub fn verify(card: &Card, repo_type: RepoType) -> Vec<Finding> {
                 Some(root),
                 "\"value\" must be of type object".into(),
             ),
+            // js-yaml reads a timestamp as a `Date` and `!!binary` as a `Uint8Array`: objects to
+            // JavaScript, so they pass the Hub's object check (`typeof v === 'object'` in the
+            // reference reading), and none of their keys is a field the Hub checks.
+            Value::Timestamp(_) | Value::Bytes(_) => {}
             _ => r.error(
                 Code::HubMetadataInvalid,
                 Some(root),
@@ -321,6 +325,29 @@ mod tests {
                 f.iter().any(|f| f.code == code && f.message.contains(words)),
                 "{code:?} with {words:?} expected: {:?}",
                 f.iter().map(|f| (&f.code, &f.message)).collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    fn a_timestamp_or_binary_front_matter_is_an_object_to_the_hub_and_a_scalar_is_not() {
+        for yaml in [
+            "2024-01-01",
+            "2024-01-01T10:00:00Z",
+            "!!timestamp 2024-01-01",
+            "!!binary aGk=",
+            "&a 2024-01-01",
+        ] {
+            let card = format!("---\n{yaml}\n---\n");
+            assert!(errors(&card, RepoType::Model).is_empty(), "{yaml}");
+        }
+        for yaml in ["hello", "12", "true", "~", "\"2024-01-01\""] {
+            let card = format!("---\n{yaml}\n---\n");
+            let f = verify(&Card::read(card.as_bytes()), RepoType::Model);
+            assert!(
+                f.iter().any(|f| f.code == Code::HubMetadataInvalid
+                    && f.message == "The YAML metadata of your README.md is invalid."),
+                "{yaml}"
             );
         }
     }

@@ -120,13 +120,24 @@ pub fn number_to_string(n: f64) -> String {
     if n < 0.0 {
         return format!("-{}", number_to_string(-n));
     }
-    // Rust's `{:e}` prints the shortest round-trip digits, as ECMAScript requires.
-    let sci = format!("{n:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i64 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    // The shortest digits that read back as `n`, and of two such equally near `n` the even one,
+    // as ECMAScript requires (Rust's `{:e}` takes the upper one: `562949953421312.25` printed
+    // as `...312.3` where JavaScript prints `...312.2`). zmij prints them as a plain number or
+    // with an exponent: both are read back into digits and the decimal point's place.
+    let mut buf = zmij::Buffer::new();
+    let printed = buf.format_finite(n);
+    let (mantissa, exp) = match printed.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.trim_start_matches('+').parse::<i64>().unwrap_or(0)),
+        None => (printed, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = format!("{int}{frac}");
+    let significant = all.trim_start_matches('0');
+    let leading_zeros = (all.len() - significant.len()) as i64;
+    let digits = significant.trim_end_matches('0').to_owned();
+    // Where the decimal point falls, counted from the first significant digit.
+    let point = int.len() as i64 - leading_zeros + exp;
     let k = digits.len() as i64;
-    let point = exp + 1;
     if k <= point && point <= 21 {
         format!("{digits}{}", "0".repeat((point - k) as usize))
     } else if 0 < point && point <= 21 {
@@ -147,9 +158,21 @@ mod tests {
     use super::*;
 
     #[test]
+    // The tie cases are written exactly as the doubles they are (`.25` is exact there): the
+    // digit clippy would cut is the point of the case.
+    #[allow(clippy::excessive_precision)]
     fn numbers_print_as_javascript_prints_them() {
         let cases: &[(f64, &str)] = &[
             (0.000001, "0.000001"),
+            // Two shortest spellings equally near: JavaScript takes the even one.
+            (562949953421312.25, "562949953421312.2"),
+            (225392328631774.625, "225392328631774.62"),
+            (12274597140153.3125, "12274597140153.312"),
+            (0.1, "0.1"),
+            (123.0, "123"),
+            (1.5e300, "1.5e+300"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
             (1e-7, "1e-7"),
             (1.5e-7, "1.5e-7"),
             (1e20, "100000000000000000000"),

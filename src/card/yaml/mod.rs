@@ -137,7 +137,7 @@ mod tests {
                 "expected.jsonl is not in the order of cases.json"
             );
         }
-        assert!(count >= 449, "only {count} cases");
+        assert!(count >= 454, "only {count} cases");
         assert!(
             failures.is_empty(),
             "{} of {count} disagree:\n{}",
