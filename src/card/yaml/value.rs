@@ -252,14 +252,8 @@ fn js_big_integer(n: f64) -> Option<serde_json::Value> {
     if n.fract() != 0.0 || n.abs() >= 1e21 {
         return None;
     }
-    let e = format!("{:e}", n.abs());
-    let (mantissa, exp) = e.split_once('e')?;
-    let exp: usize = exp.parse().ok()?;
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() > exp + 1 {
-        return None;
-    }
-    let text = format!("{digits}{}", "0".repeat(exp + 1 - digits.len()));
+    // Positional below 1e21, with the digits JavaScript picks (the even one on a tie).
+    let text = super::json::number_to_string(n.abs());
     let magnitude: u64 = text.parse().ok()?;
     if n < 0.0 {
         i64::try_from(magnitude).ok().map(|m| serde_json::Value::from(-m))
