@@ -23,10 +23,12 @@ with `hubgate card --format json FILE` and `node <folder>/ref/hub_parse.js FILE`
 import argparse
 import concurrent.futures
 import difflib
+import math
 import os
 import random
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -397,10 +399,68 @@ def m_astral(rng, mt):
     return f"astral '{show(e)}' at {i + 1}:{at + 1}, then '{show(brk)}' at {i + 1}:{after + len(e) + 1}"
 
 
+def number_literal(rng):
+    """A number as a card might spell it, weighted to where printing it is hard: doubles exactly
+    halfway between two shortest spellings (JavaScript prints the even one), any double, large
+    integers, exponents and the spellings YAML 1.2 reads as numbers."""
+    r = rng.random()
+    if r < 0.3:  # a tie: exact in binary, two shortest decimal spellings equally near
+        return repr(float(rng.getrandbits(rng.randint(40, 52))) + rng.choice([0.25, 0.75, 0.125, 0.375, 0.625, 0.875, 0.3125]))
+    if r < 0.55:
+        x = struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0]
+        return repr(x) if math.isfinite(x) else ".inf"
+    if r < 0.7:
+        return str(rng.randrange(10 ** rng.randint(15, 25)))
+    if r < 0.85:
+        return f"{rng.randint(1, 9)}.{rng.randrange(10 ** 6)}e{rng.randint(-330, 310)}"
+    return rng.choice(["-0", "+12", "0o17", "0x1F", "-.5", "1_000", ".NaN", "-.inf", "1e", "01", "0.1e+1"])
+
+
+def m_number(rng, mt):
+    """A value, or a key, becomes a number; a key sometimes beside the quoted spelling JavaScript
+    would print for it, so that the two are one key to the Hub."""
+    lines = mt.lines()
+    i = pick_line(rng, lines)
+    if i is None:
+        return m_insert(rng, mt)
+    c = lines[i][0]
+    n = number_literal(rng)
+    m = re.match(r"^(\s*(?:- )?)([^:#]*?)(:(?: |$))(.*)$", c)
+    if m and rng.random() < 0.4:
+        key_line = f"{m.group(1)}{n}{m.group(3)}{m.group(4)}"
+        lines[i][0] = key_line
+        if rng.random() < 0.5:
+            try:
+                shown = repr(float(n))
+            except ValueError:
+                shown = n
+            if not lines[i][1]:
+                lines[i][1] = mt.eol()
+                lines.insert(i + 1, [f'{m.group(1)}"{shown}": x', ""])
+            else:
+                lines.insert(i + 1, [f'{m.group(1)}"{shown}": x', lines[i][1]])
+        mt.set_lines(lines)
+        return f"key '{show(n)}' at line {i + 1}"
+    if m:
+        lines[i][0] = f"{m.group(1)}{m.group(2)}{m.group(3)}{n}"
+    else:
+        lines[i][0] = c + " " + n
+    mt.set_lines(lines)
+    return f"number '{show(n)}' at line {i + 1}"
+
+
+def m_root_scalar(rng, mt):
+    """The whole front matter one scalar: JavaScript objects (a timestamp, `!!binary`) pass the
+    Hub's object check, other scalars do not."""
+    mt.fm = rng.choice(["2024-01-01", "2024-01-01T10:00:00Z", "!!timestamp 2001-12-14 21:59:43.10 -5",
+                        "!!binary aGk=", "&a 2024-01-01", "12", "true", "~", "text", '"2024-01-01"', "[]", "{}"])
+    return f"front matter replaced by '{show(mt.fm)}'"
+
+
 MUTATIONS = [  # (weight, function)
     (6, m_insert), (4, m_delete), (2, m_replace), (3, m_reindent), (2, m_join), (2, m_split),
     (2, m_duplicate), (2, m_swap), (2, m_tab), (2, m_control), (2, m_bom), (2, m_marker),
-    (2, m_line_ends), (2, m_astral),
+    (2, m_line_ends), (2, m_astral), (2, m_number), (1, m_root_scalar),
 ]
 
 
