@@ -303,6 +303,10 @@ for n in (1, 5):
     h = measure([bin_, "pre-receive"], lines, repo)
     rss = peak_kib([bin_, "pre-receive"], lines, repo) / 1024
     print(f"{n} ref(s), each a different card of 10 MiB (one value): median {h:.0f} ms, peak RSS {rss:.1f} MiB")
+# post-receive compares the old card with the new one: one parsed card at a time.
+lines = f"{rev(repo, 'big0')} {rev(repo, 'big1')} refs/heads/big0\n".encode()
+rss = peak_kib([bin_, "--config", watch_all, "post-receive"], lines, repo) / 1024
+print(f"post-receive, a ref moved from one such card to another: peak RSS {rss:.1f} MiB")
 PY
 
 # Issue 10: the discussion store at scale. (a) 10,000 watched refs (`refs/pr/*`, each a distinct

@@ -43,8 +43,70 @@ fn audience(card: Option<&Card>, synonyms: &[String]) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// What the comparison reads from one card, taken before the next card is read: a push that
+/// changes a card of megabytes holds one parsed card at a time, not two.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facts {
+    state: &'static str,
+    licence: [J; 3],
+    audience: Option<String>,
+    /// Every gating key (`gated`, `extra_gated_*`) in the card's order, with its value.
+    gating: Vec<(String, J)>,
+    /// For each of the watched sections, whether a reader sees it.
+    sections: Vec<bool>,
+    /// The value of each of the watched keys.
+    keys: Vec<J>,
+}
+
+const LICENCE_KEYS: [&str; 3] = ["license", "license_name", "license_link"];
+
+impl Facts {
+    /// The facts of `card` (absent: `None`) that `watch` asks about.
+    pub fn of(card: Option<&Card>, watch: &Watch) -> Facts {
+        let mut gating = Vec::new();
+        if let Some(crate::card::Node {
+            value: crate::card::Value::Map(entries),
+            ..
+        }) = card.and_then(Card::mapping)
+        {
+            for e in entries {
+                if (e.key == "gated" || e.key.starts_with("extra_gated_"))
+                    && !gating.iter().any(|(g, _): &(String, J)| e.key == g.as_str())
+                {
+                    gating.push((e.key.to_string(), e.value.to_json()));
+                }
+            }
+        }
+        Facts {
+            state: state(card),
+            licence: LICENCE_KEYS.map(|k| value(card, k)),
+            audience: audience(card, &watch.synonyms),
+            gating,
+            // The same reading as the `sections` rule: a heading a reader sees (crate::card::headings).
+            sections: watch
+                .sections
+                .iter()
+                .map(|s| card.is_some_and(|c| c.headings().find(s).is_some()))
+                .collect(),
+            keys: watch.keys.iter().map(|k| value(card, k)).collect(),
+        }
+    }
+
+    fn gating_value(&self, key: &str) -> J {
+        self.gating
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(J::Null, |(_, v)| v.clone())
+    }
+}
+
 /// The risk-relevant changes from `old` to `new` (either may be absent).
 pub fn compare(old: Option<&Card>, new: Option<&Card>, watch: &Watch) -> Vec<Change> {
+    compare_facts(&Facts::of(old, watch), &Facts::of(new, watch), watch)
+}
+
+/// The risk-relevant changes between the facts of two cards, taken with the same `watch`.
+pub fn compare_facts(old: &Facts, new: &Facts, watch: &Watch) -> Vec<Change> {
     let mut out = Vec::new();
     let mut push = |key: &str, before: J, after: J| {
         if before != after {
@@ -55,8 +117,7 @@ pub fn compare(old: Option<&Card>, new: Option<&Card>, watch: &Watch) -> Vec<Cha
             });
         }
     };
-    let (s_old, s_new) = (state(old), state(new));
-    if s_old != s_new {
+    if old.state != new.state {
         let as_value = |s: &str| {
             if s == "absent" {
                 J::Null
@@ -64,48 +125,40 @@ pub fn compare(old: Option<&Card>, new: Option<&Card>, watch: &Watch) -> Vec<Cha
                 J::String(s.to_owned())
             }
         };
-        push("README.md", as_value(s_old), as_value(s_new));
+        push("README.md", as_value(old.state), as_value(new.state));
     }
-    for key in ["license", "license_name", "license_link"] {
-        push(key, value(old, key), value(new, key));
+    for (i, key) in LICENCE_KEYS.iter().enumerate() {
+        push(key, old.licence[i].clone(), new.licence[i].clone());
     }
-    let (a_old, a_new) = (audience(old, &watch.synonyms), audience(new, &watch.synonyms));
-    if a_old.is_some() != a_new.is_some() {
+    if old.audience.is_some() != new.audience.is_some() {
         push(
             &format!("tags:{NFAA_TAG}"),
-            a_old.map_or(J::Null, J::String),
-            a_new.map_or(J::Null, J::String),
+            old.audience.clone().map_or(J::Null, J::String),
+            new.audience.clone().map_or(J::Null, J::String),
         );
     }
-    let mut gating: Vec<String> = Vec::new();
-    for card in [old, new].into_iter().flatten() {
-        if let Some(crate::card::Node {
-            value: crate::card::Value::Map(entries),
-            ..
-        }) = card.mapping()
-        {
-            for e in entries {
-                if (e.key == "gated" || e.key.starts_with("extra_gated_"))
-                    && !gating.iter().any(|g| e.key == g.as_str())
-                {
-                    gating.push(e.key.to_string());
-                }
-            }
+    // The gating keys of both cards, the old card's order first.
+    let mut gating: Vec<&str> = Vec::new();
+    for (key, _) in old.gating.iter().chain(&new.gating) {
+        if !gating.contains(&key.as_str()) {
+            gating.push(key);
         }
     }
     for key in &gating {
-        push(key, value(old, key), value(new, key));
+        push(key, old.gating_value(key), new.gating_value(key));
     }
-    for section in &watch.sections {
-        // The same reading as the `sections` rule: a heading a reader sees (crate::card::headings).
-        let has = |c: Option<&Card>| c.is_some_and(|c| c.headings().find(section).is_some());
-        if has(old) && !has(new) {
+    for (i, section) in watch.sections.iter().enumerate() {
+        if old.sections.get(i) == Some(&true) && new.sections.get(i) != Some(&true) {
             push(&format!("section:{section}"), J::String("present".into()), J::Null);
         }
     }
-    for key in &watch.keys {
-        if !gating.contains(key) && !["license", "license_name", "license_link"].contains(&key.as_str()) {
-            push(key, value(old, key), value(new, key));
+    for (i, key) in watch.keys.iter().enumerate() {
+        if !gating.contains(&key.as_str()) && !LICENCE_KEYS.contains(&key.as_str()) {
+            push(
+                key,
+                old.keys.get(i).cloned().unwrap_or(J::Null),
+                new.keys.get(i).cloned().unwrap_or(J::Null),
+            );
         }
     }
     out

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use super::changes::{Watch, compare};
+use super::changes::{Facts, Watch, compare_facts};
 use super::store::Store;
 use super::summary::{MASS_UPDATE, PushContext, RefUpdate};
 use super::{Change, Entry, render};
@@ -113,9 +113,10 @@ pub fn record(push: &Push, all: &[Policy], config: &Config, deadline: Instant) -
                 if old_readme.is_some() && old_readme == new_readme {
                     continue;
                 }
-                let old_card = card_of(&repo, old_readme.as_ref())?;
-                let new_card = card_of(&repo, new_readme.as_ref())?;
-                compare(old_card.as_ref(), new_card.as_ref(), &watch)
+                // One parsed card at a time: its facts are taken and it is dropped.
+                let old_facts = Facts::of(card_of(&repo, old_readme.as_ref())?.as_ref(), &watch);
+                let new_facts = Facts::of(card_of(&repo, new_readme.as_ref())?.as_ref(), &watch);
+                compare_facts(&old_facts, &new_facts, &watch)
             }
         };
         if changes.is_empty() {
