@@ -416,9 +416,37 @@ def number_literal(rng):
     return rng.choice(["-0", "+12", "0o17", "0x1F", "-.5", "1_000", ".NaN", "-.inf", "1e", "01", "0.1e+1"])
 
 
+def js_number(x):
+    """`String(x)` in JavaScript: Python's shortest digits (the same digits, the even one on a
+    tie) laid out as ECMAScript's Number.prototype.toString lays them out."""
+    if x != x:
+        return "NaN"
+    if x == 0:
+        return "0"
+    if x < 0:
+        return "-" + js_number(-x)
+    if math.isinf(x):
+        return "Infinity"
+    mant, _, exp = repr(x).partition("e")
+    whole, _, frac = mant.partition(".")
+    every = whole + frac
+    significant = every.lstrip("0")
+    digits = significant.rstrip("0")
+    point = len(whole) - (len(every) - len(significant)) + (int(exp) if exp else 0)
+    k = len(digits)
+    if k <= point <= 21:
+        return digits + "0" * (point - k)
+    if 0 < point <= 21:
+        return digits[:point] + "." + digits[point:]
+    if -6 < point <= 0:
+        return "0." + "0" * -point + digits
+    e = point - 1
+    return digits[0] + ("." + digits[1:] if k > 1 else "") + "e" + ("+" if e >= 0 else "-") + str(abs(e))
+
+
 def m_number(rng, mt):
     """A value, or a key, becomes a number; a key sometimes beside the quoted spelling JavaScript
-    would print for it, so that the two are one key to the Hub."""
+    prints for it (the key js-yaml makes of it), so that the two are one key to the Hub."""
     lines = mt.lines()
     i = pick_line(rng, lines)
     if i is None:
@@ -427,22 +455,22 @@ def m_number(rng, mt):
     n = number_literal(rng)
     m = re.match(r"^(\s*(?:- )?)([^:#]*?)(:(?: |$))(.*)$", c)
     if m and rng.random() < 0.4:
-        key_line = f"{m.group(1)}{n}{m.group(3)}{m.group(4)}"
-        lines[i][0] = key_line
+        lines[i][0] = f"{m.group(1)}{n}{m.group(3)}{m.group(4)}"
         if rng.random() < 0.5:
             try:
-                shown = repr(float(n))
+                shown = js_number(float(n.replace("_", "x")))
             except ValueError:
                 shown = n
+            # A sibling key: under a list item's `- `, the same column without the dash.
+            partner = [f'{" " * len(m.group(1))}"{shown}": x', lines[i][1] or mt.eol()]
             if not lines[i][1]:
-                lines[i][1] = mt.eol()
-                lines.insert(i + 1, [f'{m.group(1)}"{shown}": x', ""])
-            else:
-                lines.insert(i + 1, [f'{m.group(1)}"{shown}": x', lines[i][1]])
+                lines[i][1], partner[1] = mt.eol(), ""
+            lines.insert(i + 1, partner)
         mt.set_lines(lines)
         return f"key '{show(n)}' at line {i + 1}"
     if m:
-        lines[i][0] = f"{m.group(1)}{m.group(2)}{m.group(3)}{n}"
+        colon = m.group(3) if m.group(3).endswith(" ") else ": "
+        lines[i][0] = f"{m.group(1)}{m.group(2)}{colon}{n}"
     else:
         lines[i][0] = c + " " + n
     mt.set_lines(lines)

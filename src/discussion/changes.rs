@@ -24,8 +24,17 @@ fn state(card: Option<&Card>) -> &'static str {
         Some(c) => match &c.metadata {
             Metadata::Missing => "no front matter",
             Metadata::Invalid(_) => "invalid front matter",
-            Metadata::Parsed(_) if c.mapping().is_none() => "invalid front matter",
-            Metadata::Parsed(_) => "valid",
+            // What the Hub takes as an object: a mapping, or a timestamp or `!!binary` alone
+            // (JavaScript objects; see `crate::hub::verify`).
+            Metadata::Parsed(Some(root))
+                if matches!(
+                    root.value,
+                    crate::card::Value::Map(_) | crate::card::Value::Timestamp(_) | crate::card::Value::Bytes(_)
+                ) =>
+            {
+                "valid"
+            }
+            Metadata::Parsed(_) => "invalid front matter",
         },
     }
 }
@@ -188,6 +197,25 @@ mod tests {
         );
         assert_eq!(c[0].before, "creativeml-openrail-m");
         assert_eq!(c[1].after, J::Null);
+    }
+
+    #[test]
+    fn a_timestamp_front_matter_is_valid_as_the_hub_takes_it() {
+        let old = card("---\nlicense: mit\n---\n");
+        let keys_of = |text: &str| {
+            let new = card(text);
+            compare(Some(&old), Some(&new), &Watch::default())
+                .into_iter()
+                .map(|c| (c.key, c.after))
+                .collect::<Vec<_>>()
+        };
+        // The licence goes (recorded); the front matter stays valid (not recorded as invalid).
+        for text in ["---\n2024-01-01\n---\n", "---\n!!binary aGk=\n---\n"] {
+            assert_eq!(keys_of(text), vec![("license".to_owned(), J::Null)], "{text}");
+        }
+        assert!(
+            keys_of("---\nhello\n---\n").contains(&("README.md".to_owned(), J::String("invalid front matter".into())))
+        );
     }
 
     #[test]

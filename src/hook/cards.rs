@@ -204,13 +204,17 @@ fn judge(applied: &Applied, pending: Pending<'_>) -> Vec<Finding> {
     let Some(cards) = pending.cards else {
         return findings;
     };
+    // The old card first, reduced to what the rules read of it before the new one is parsed:
+    // one parsed card at a time.
+    let old_tags: Option<Vec<String>> = cards
+        .old
+        .map(|bytes| Card::from_bytes(bytes).tags().into_iter().map(str::to_owned).collect());
     let card = cards.new.map(Card::from_bytes);
-    let old_card = cards.old.map(Card::from_bytes);
     let subject = Subject {
         refname: Some(pending.refname),
         file: CARD_FILE,
         card: card.as_ref(),
-        old_card: old_card.as_ref(),
+        old_tags: old_tags.as_deref(),
     };
     findings.extend(evaluate(applied, &subject));
     findings

@@ -41,11 +41,12 @@ fn applied(policies: &[Policy], repo_type: Option<RepoType>) -> Applied {
 
 /// Evaluates a card (and the card before the push) as the gate does.
 fn evaluate(applied: &Applied, card: Option<&Card>, old_card: Option<&Card>) -> Vec<Finding> {
+    let old_tags: Option<Vec<String>> = old_card.map(|c| c.tags().into_iter().map(str::to_owned).collect());
     let subject = Subject {
         refname: Some(REF),
         file: "README.md",
         card,
-        old_card,
+        old_tags: old_tags.as_deref(),
     };
     crate::policy::evaluate(applied, &subject)
 }

@@ -53,7 +53,7 @@ pub(super) fn run(args: Args, policies: Option<&Path>) -> Result<ExitCode> {
             refname: None,
             file: &shown,
             card: Some(&card),
-            old_card: None,
+            old_tags: None,
         };
         findings.extend(evaluate(&applied, &subject));
     }

@@ -105,8 +105,7 @@ fn write_char(c: u32, out: &mut String) {
 }
 
 /// `Number.prototype.toString()`: the shortest digits that read back as `n`, in positional
-/// notation from 1e-7 (exclusive) up to 1e21 (exclusive), in exponential notation (`1e+21`,
-/// `1.5e-7`) outside.
+/// notation from 1e-6 up to 1e21 (exclusive), in exponential notation (`1e+21`, `5e-7`) outside.
 pub fn number_to_string(n: f64) -> String {
     if n.is_nan() {
         return "NaN".into();

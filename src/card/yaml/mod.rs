@@ -11,7 +11,7 @@
 //! js-yaml's words; on top of them, a document of more than 250,000 nodes, keys adding up to
 //! more than 32 Mi code units, or a tree that expands through aliases past 1,000,000 nodes,
 //! 20 Mi code units or 200 levels is refused as too complex ([`ErrorKind::Budget`]). The
-//! loader is linear in its input and cards over 10 MiB are never read, so time is bounded by
+//! loader is linear in its input and the hooks never read a card over 10 MiB, so time is bounded by
 //! the size bound; these bound memory. (The former reader ran
 //! serde-saphyr's budget pass first; that pass refused nesting past 64 levels, which js-yaml
 //! reads, and is gone.)

@@ -1,6 +1,6 @@
 //! `[policy.audience]`: the `not-for-all-audiences` tag required, and never silently removed.
 
-use super::{Ctx, carries_any};
+use super::{Ctx, carried_before, carries_any};
 use crate::card::NFAA_TAG;
 use crate::verdict::Code;
 
@@ -25,7 +25,10 @@ pub(super) fn check(ctx: &mut Ctx<'_, '_>) {
     }
     if rule.protect_removal
         && now.is_none()
-        && let Some((before, _)) = ctx.subject.old_card.and_then(|c| carries_any(c, &tags, ctx.policy))
+        && let Some(before) = ctx
+            .subject
+            .old_tags
+            .and_then(|old| carried_before(old, &tags, ctx.policy))
     {
         ctx.report(
             Code::AudienceTagRemoved,

@@ -20,8 +20,10 @@ pub struct Subject<'a> {
     pub file: &'a str,
     /// The card, or `None` when the tree has no README.md.
     pub card: Option<&'a Card>,
-    /// The card before the push, when there was one.
-    pub old_card: Option<&'a Card>,
+    /// The string items of `tags` in the card before the push, when there was one and a rule
+    /// compares with it: all the audience rule reads of the old card, so that a push between two
+    /// cards of megabytes holds one parsed card at a time.
+    pub old_tags: Option<&'a [String]>,
 }
 
 /// Evaluates `subject` under `applied`; findings carry the ref, the policy and the rule.
@@ -156,6 +158,24 @@ impl<'a> Ctx<'a, '_> {
     }
 }
 
+/// Which of `tags` the old card's tags `old` hold, in the order of [`carries_any`]: the first of
+/// `tags` held, or for `not-for-all-audiences` the first of `policy`'s synonyms held.
+pub(super) fn carried_before(old: &[String], tags: &[String], policy: &Policy) -> Option<String> {
+    let synonyms: &[String] = policy.audience.as_ref().map_or(&[], |a| &a.synonyms);
+    let held = |t: &String| old.contains(t);
+    for tag in tags {
+        if held(tag) {
+            return Some(tag.clone());
+        }
+        if tag == crate::card::NFAA_TAG
+            && let Some(s) = synonyms.iter().find(|s| held(s))
+        {
+            return Some(s.clone());
+        }
+    }
+    None
+}
+
 /// Which of `tags` `card` carries, counting the audience synonyms of `policy` as the
 /// `not-for-all-audiences` tag: the tag as written, and its item (for the finding's line).
 pub(super) fn carries_any<'c>(card: &'c Card, tags: &[String], policy: &Policy) -> Option<(String, &'c Node)> {
@@ -171,4 +191,40 @@ pub(super) fn carries_any<'c>(card: &'c Card, tags: &[String], policy: &Policy) 
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the audience rule reads of the old card (its tags) answers as the card itself did.
+    #[test]
+    fn the_old_cards_tags_answer_as_the_old_card() {
+        let text = "[[policy]]\nname = \"p\"\nrepos = [\"*\"]\n[policy.audience]\nprotect-removal = true\nsynonyms = [\"nsfw\", \"porn\"]\n";
+        let (mut policies, mut problems) = (Vec::new(), Vec::new());
+        crate::policy::load::parse(std::path::Path::new("p.toml"), text, &mut policies, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        let policy = &policies[0];
+        let wanted = [crate::card::NFAA_TAG.to_owned(), "art".to_owned()];
+        for tags in [
+            "[porn, nsfw]",
+            "[nlp]",
+            "[art, porn]",
+            "[not-for-all-audiences, nsfw]",
+            "x",
+            "[1, nsfw]",
+            "[]",
+        ] {
+            let card = Card::read(format!("---\ntags: {tags}\n---\n").as_bytes());
+            let old: Vec<String> = card.tags().into_iter().map(str::to_owned).collect();
+            assert_eq!(
+                carried_before(&old, &wanted, policy),
+                carries_any(&card, &wanted, policy).map(|(t, _)| t),
+                "{tags}"
+            );
+        }
+        let card = Card::read(b"---\ntags: [porn, nsfw]\n---\n");
+        let old: Vec<String> = card.tags().into_iter().map(str::to_owned).collect();
+        assert_eq!(carried_before(&old, &wanted, policy).as_deref(), Some("nsfw"));
+    }
 }
