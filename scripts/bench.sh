@@ -307,6 +307,12 @@ for n in (1, 5):
 lines = f"{rev(repo, 'big0')} {rev(repo, 'big1')} refs/heads/big0\n".encode()
 rss = peak_kib([bin_, "--config", watch_all, "post-receive"], lines, repo) / 1024
 print(f"post-receive, a ref moved from one such card to another: peak RSS {rss:.1f} MiB")
+# pre-receive compares the two as well under a policy that protects the audience tag.
+pol = os.path.join(tmp, "template-policies")
+os.makedirs(pol, exist_ok=True)
+shutil.copy("policies/template.toml", pol)
+rss = peak_kib([bin_, "--policies", pol, "pre-receive"], lines, repo) / 1024
+print(f"pre-receive, the same push under policies/template.toml (the old card compared): peak RSS {rss:.1f} MiB")
 PY
 
 # Issue 10: the discussion store at scale. (a) 10,000 watched refs (`refs/pr/*`, each a distinct
