@@ -24,16 +24,8 @@ fn state(card: Option<&Card>) -> &'static str {
         Some(c) => match &c.metadata {
             Metadata::Missing => "no front matter",
             Metadata::Invalid(_) => "invalid front matter",
-            // What the Hub takes as an object: a mapping, or a timestamp or `!!binary` alone
-            // (JavaScript objects; see `crate::hub::verify`).
-            Metadata::Parsed(Some(root))
-                if matches!(
-                    root.value,
-                    crate::card::Value::Map(_) | crate::card::Value::Timestamp(_) | crate::card::Value::Bytes(_)
-                ) =>
-            {
-                "valid"
-            }
+            // What the Hub takes as metadata: a mapping, or a timestamp or `!!binary` alone.
+            Metadata::Parsed(Some(root)) if root.value.is_object() => "valid",
             Metadata::Parsed(_) => "invalid front matter",
         },
     }
@@ -109,12 +101,8 @@ impl Facts {
     }
 }
 
-/// The risk-relevant changes from `old` to `new` (either may be absent).
-pub fn compare(old: Option<&Card>, new: Option<&Card>, watch: &Watch) -> Vec<Change> {
-    compare_facts(&Facts::of(old, watch), &Facts::of(new, watch), watch)
-}
-
-/// The risk-relevant changes between the facts of two cards, taken with the same `watch`.
+/// The risk-relevant changes from the card whose facts are `old` to the one whose facts are
+/// `new` (either card may be absent), both taken with `watch`.
 pub fn compare_facts(old: &Facts, new: &Facts, watch: &Watch) -> Vec<Change> {
     let mut out = Vec::new();
     let mut push = |key: &str, before: J, after: J| {
@@ -179,6 +167,12 @@ mod tests {
 
     fn card(text: &str) -> Card {
         Card::read(text.as_bytes())
+    }
+
+    /// The risk-relevant changes from `old` to `new` (either may be absent), as post-receive
+    /// finds them.
+    fn compare(old: Option<&Card>, new: Option<&Card>, watch: &Watch) -> Vec<Change> {
+        compare_facts(&Facts::of(old, watch), &Facts::of(new, watch), watch)
     }
 
     fn keys(changes: &[Change]) -> Vec<&str> {

@@ -167,10 +167,9 @@ pub fn verify(card: &Card, repo_type: RepoType) -> Vec<Finding> {
                 Some(root),
                 "\"value\" must be of type object".into(),
             ),
-            // js-yaml reads a timestamp as a `Date` and `!!binary` as a `Uint8Array`: objects to
-            // JavaScript, so they pass the Hub's object check (`typeof v === 'object'` in the
-            // reference reading), and none of their keys is a field the Hub checks.
-            Value::Timestamp(_) | Value::Bytes(_) => {}
+            // A timestamp or `!!binary` alone: objects to JavaScript (`Value::is_object`), so
+            // they pass the Hub's object check, and none of their keys is a field it checks.
+            v if v.is_object() => {}
             _ => r.error(
                 Code::HubMetadataInvalid,
                 Some(root),

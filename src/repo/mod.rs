@@ -191,7 +191,12 @@ impl Repo {
 
     /// `id` read whole from the stores `scope` names.
     fn find_in(&self, id: ObjectId, scope: odb::Scope) -> Result<odb::Object> {
-        odb::find(&self.objects, &self.extra, &id, scope, odb::Cached::Yes)?
+        self.find_cached(id, scope, odb::Cached::Yes)
+    }
+
+    /// `id` read whole from the stores `scope` names, kept in the object cache or not.
+    fn find_cached(&self, id: ObjectId, scope: odb::Scope, cached: odb::Cached) -> Result<odb::Object> {
+        odb::find(&self.objects, &self.extra, &id, scope, cached)?
             .ok_or_else(|| anyhow::anyhow!("object {id} is missing from the repository"))
     }
 
@@ -264,9 +269,9 @@ impl Repo {
         } else {
             odb::Cached::Yes
         };
-        let object = odb::find(&self.objects, &self.extra, &id, odb::Scope::WithPush, cached)
-            .with_context(|| format!("cannot read blob {id}"))?
-            .ok_or_else(|| anyhow::anyhow!("cannot read blob {id}: it is missing from the repository"))?;
+        let object = self
+            .find_cached(id, odb::Scope::WithPush, cached)
+            .with_context(|| format!("cannot read blob {id}"))?;
         if !object.kind.is_blob() {
             bail!("object {id} is not a blob");
         }

@@ -216,23 +216,12 @@ impl Repo {
     }
 
     /// The commits a shallow repository's `shallow` file lists, sorted (none when there is no
-    /// such file).
+    /// such file), read as gix reads it.
     fn shallow_commits(&self) -> Result<Vec<ObjectId>> {
         let path = self.common_dir.join("shallow");
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-        };
-        let mut ids = text
-            .lines()
-            .filter(|l| !l.is_empty())
-            .map(|l| {
-                ObjectId::from_hex(l.as_bytes()).with_context(|| format!("{}: not an object id: {l}", path.display()))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        ids.sort_unstable();
-        Ok(ids)
+        gix_shallow::read(&path)
+            .map(|ids| ids.map(Vec::from).unwrap_or_default())
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
     }
 
     /// Starts a walk of the history reached from `tips`.

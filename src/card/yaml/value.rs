@@ -177,6 +177,13 @@ impl Node {
 }
 
 impl Value {
+    /// Whether JavaScript holds this value as an object that is not an array: a mapping, a
+    /// timestamp (`Date`) or `!!binary` (`Uint8Array`). The Hub takes such a front matter as
+    /// metadata (`typeof v === 'object'`), and refuses any other.
+    pub fn is_object(&self) -> bool {
+        matches!(self, Value::Map(_) | Value::Timestamp(_) | Value::Bytes(_))
+    }
+
     /// The JSON that `JSON.stringify` would print for this value.
     ///
     /// JavaScript objects list integer-like keys first, in ascending order, then the other keys

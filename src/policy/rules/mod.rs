@@ -158,39 +158,33 @@ impl<'a> Ctx<'a, '_> {
     }
 }
 
-/// Which of `tags` the old card's tags `old` hold, in the order of [`carries_any`]: the first of
-/// `tags` held, or for `not-for-all-audiences` the first of `policy`'s synonyms held.
-pub(super) fn carried_before(old: &[String], tags: &[String], policy: &Policy) -> Option<String> {
+/// The first of `tags` that `holds` finds, counting the audience synonyms of `policy` as the
+/// `not-for-all-audiences` tag (the first synonym found, in the policy's order): the tag as
+/// written, and what `holds` answered for it.
+fn first_held<T>(tags: &[String], policy: &Policy, holds: impl Fn(&str) -> Option<T>) -> Option<(String, T)> {
     let synonyms: &[String] = policy.audience.as_ref().map_or(&[], |a| &a.synonyms);
-    let held = |t: &String| old.contains(t);
     for tag in tags {
-        if held(tag) {
-            return Some(tag.clone());
+        if let Some(found) = holds(tag) {
+            return Some((tag.clone(), found));
         }
         if tag == crate::card::NFAA_TAG
-            && let Some(s) = synonyms.iter().find(|s| held(s))
+            && let Some(found) = synonyms.iter().find_map(|s| holds(s).map(|f| (s.clone(), f)))
         {
-            return Some(s.clone());
+            return Some(found);
         }
     }
     None
 }
 
+/// Which of `tags` the old card's tags `old` hold, as [`carries_any`] would answer on the card.
+pub(super) fn carried_before(old: &[String], tags: &[String], policy: &Policy) -> Option<String> {
+    first_held(tags, policy, |t| old.iter().any(|o| o == t).then_some(())).map(|(tag, ())| tag)
+}
+
 /// Which of `tags` `card` carries, counting the audience synonyms of `policy` as the
 /// `not-for-all-audiences` tag: the tag as written, and its item (for the finding's line).
 pub(super) fn carries_any<'c>(card: &'c Card, tags: &[String], policy: &Policy) -> Option<(String, &'c Node)> {
-    let synonyms: &[String] = policy.audience.as_ref().map_or(&[], |a| &a.synonyms);
-    for tag in tags {
-        if let Some(node) = card.tag_node(tag) {
-            return Some((tag.clone(), node));
-        }
-        if tag == crate::card::NFAA_TAG
-            && let Some((s, node)) = synonyms.iter().find_map(|s| card.tag_node(s).map(|n| (s, n)))
-        {
-            return Some((s.clone(), node));
-        }
-    }
-    None
+    first_held(tags, policy, |t| card.tag_node(t))
 }
 
 #[cfg(test)]
