@@ -1,7 +1,8 @@
 // Regenerates tests/fixtures/yaml/expected.jsonl from tests/fixtures/yaml/cases.json with the
 // Hub's YAML parser (js-yaml 4.3.2, the version in ../shared/hub/reference/package.json).
 // Usage: (cd "$(mktemp -d)" && npm install js-yaml@4.3.2) then
-//   NODE_PATH=<that folder>/node_modules node scripts/yaml-reference.js
+//   NODE_PATH=<that folder>/node_modules node scripts/yaml-reference.js [OUT]
+// (OUT: where to write the answers; default the checked-in expected.jsonl).
 // Each line: the input, then either `json` (JSON.stringify of the value, or absent for
 // `undefined`) or `error` (`reason (line:column)` as hub_parse.js prints it; a JavaScript error
 // such as JSON.stringify's on a value that contains itself has no reason: `undefined`) with
@@ -20,4 +21,4 @@ const out = cases.map((input) => {
     return JSON.stringify({ input, error, snippet: e.mark && e.mark.snippet ? e.mark.snippet.toWellFormed() : undefined });
   }
 });
-fs.writeFileSync(dir + 'expected.jsonl', out.join('\n') + '\n');
+fs.writeFileSync(process.argv[2] || dir + 'expected.jsonl', out.join('\n') + '\n');
